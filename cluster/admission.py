@@ -1,0 +1,122 @@
+"""What the API server does to an object between receiving it and storing it.
+
+Pure functions, no database: strip what clients may not set (uid, resourceVersion, ...),
+name it from `generateName`, fill in the kind's defaults, validate, and decide whether the
+change touches the desired state (which bumps `metadata.generation`). The store calls these
+on every write, whoever makes it, so objects from controllers are held to the same rules
+as objects from learners.
+"""
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from cluster import errors
+from cluster.errors import Cause
+from cluster.kinds import Kind
+from cluster.objects import Obj, copy, rfc3339
+
+SERVER_SET = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+              "generation", "selfLink", "managedFields")
+# The alphabet Kubernetes draws generated name suffixes from: no vowels, no look-alikes.
+SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+MAX_DEPTH = 40
+
+
+def generated_name(prefix: str, seed: str) -> str:
+    """`web-` -> `web-x7k2p`. Deterministic in `seed`, so two sandboxes replaying the same steps agree."""
+    digest = hashlib.sha256(f"{prefix}/{seed}".encode()).digest()
+    return prefix + "".join(SUFFIX_ALPHABET[b % len(SUFFIX_ALPHABET)] for b in digest[:5])
+
+
+def depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
+def check_shape(kind: Kind, obj: Any) -> None:
+    """Reject what is not an object at all, before any kind-specific code looks at it."""
+    if not isinstance(obj, dict):
+        raise errors.bad_request("the request body must be a JSON or YAML object")
+    if depth(obj) > MAX_DEPTH:
+        raise errors.bad_request(f"the object is nested more than {MAX_DEPTH} levels deep")
+    if not isinstance(obj.get("metadata", {}), dict):
+        raise errors.bad_request(f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: '
+                                 "json: cannot unmarshal metadata into Go struct field of type v1.ObjectMeta")
+
+
+def prepare_create(kind: Kind, obj: Obj, *, namespace: str, name_seed: str, keep_status: bool = False) -> Obj:
+    """Steps 1-4 of a create: copy, strip server-set fields, name, default. Raises Invalid."""
+    check_shape(kind, obj)
+    new = copy(obj)
+    meta = new.setdefault("metadata", {})
+    for key in SERVER_SET:
+        meta.pop(key, None)
+    new["apiVersion"], new["kind"] = kind.api_version, kind.kind
+    if kind.namespaced:
+        meta["namespace"] = namespace
+    else:
+        meta.pop("namespace", None)
+    if not meta.get("name") and isinstance(meta.get("generateName"), str) and meta["generateName"]:
+        meta["name"] = generated_name(meta["generateName"], name_seed)
+    if not keep_status and "status" in kind.subresources:
+        new.pop("status", None)
+    _drop_nulls(meta)
+    kind.default(new)
+    raise_if_invalid(kind, new)
+    return new
+
+
+def prepare_update(kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> Obj:
+    """A PUT: keep what the client may not change, default, validate, bump generation on a spec change."""
+    check_shape(kind, new)
+    merged = copy(new)
+    if subresource == "status":
+        merged = {**copy(old), "status": copy(new.get("status") or {})}
+    elif "status" in kind.subresources and "status" in old:
+        merged["status"] = copy(old["status"])
+    meta, old_meta = merged.setdefault("metadata", {}), old["metadata"]
+    for key in SERVER_SET:
+        if key in old_meta:
+            meta[key] = old_meta[key]
+        else:
+            meta.pop(key, None)
+    meta["name"], merged["apiVersion"], merged["kind"] = old_meta["name"], kind.api_version, kind.kind
+    if kind.namespaced:
+        meta["namespace"] = old_meta.get("namespace", "")
+    _drop_nulls(meta)
+    kind.default(merged)
+    raise_if_invalid(kind, merged)
+    if desired_state(kind, merged) != desired_state(kind, old):
+        meta["generation"] = int(old_meta.get("generation", 1)) + 1
+    return merged
+
+
+def desired_state(kind: Kind, obj: Obj) -> Any:
+    """The part whose change is a new generation: everything but metadata and status."""
+    return {k: v for k, v in obj.items() if k not in ("metadata", "status", "apiVersion", "kind")}
+
+
+def stamp_new(obj: Obj, *, uid: str, now: datetime) -> None:
+    meta = obj["metadata"]
+    meta["uid"] = uid
+    meta["creationTimestamp"] = rfc3339(now)
+    meta["generation"] = 1
+
+
+def raise_if_invalid(kind: Kind, obj: Obj) -> None:
+    causes: list[Cause] = kind.validate(obj)
+    if causes:
+        name = str(obj.get("metadata", {}).get("name") or "")
+        raise errors.invalid(kind.kind, kind.group, name, causes)
+
+
+def _drop_nulls(meta: dict[str, Any]) -> None:
+    """Clients send `creationTimestamp: null` and empty maps; a real server drops them."""
+    for key in [k for k, v in meta.items() if v is None]:
+        del meta[key]

@@ -1,0 +1,8 @@
+"""Placeholder: the kubelet stages are being written."""
+
+from cluster.actions import Action
+from cluster.state import ClusterState
+
+
+def reconcile(state: ClusterState) -> list[Action]:
+    return []

@@ -1,0 +1,448 @@
+"""The one write path of the simulated cluster.
+
+Everything that changes a sandbox (the Kubernetes API, the web console, controllers, the
+scheduler, the kubelet) goes through this module. Each write, in one transaction:
+
+1. takes the next resourceVersion from the sandbox's counter (the row update also
+   serialises writers of one sandbox, so resourceVersion order is commit order);
+2. runs admission (`cluster.admission`): strip, name, default, validate, generation;
+3. writes the object conditionally on the resourceVersion the writer read, so a stale
+   writer gets a Conflict instead of silently overwriting someone else's change;
+4. appends a WatchEvent (ADDED, MODIFIED or DELETED) to the watch log;
+5. after commit, and only then, announces the change (`cluster.announce`).
+
+No model signals, no logic in `save()`: announcements are only sent from here.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+
+from cluster import admission, announce, clock, errors, kinds, selectors
+from cluster.actions import Action, Create, Delete, Emit, Remove, Update, WakeAt
+from cluster.kinds import Kind
+from cluster.models import KubeObject, Sandbox, WatchEvent
+from cluster.objects import Obj, Ref, copy, name_of, namespace_of, parse_time, rfc3339, split_api_version
+from cluster.state import ClusterState, event_key
+
+log = logging.getLogger(__name__)
+
+# Finalizers the garbage collector understands, set by a delete's propagationPolicy.
+FOREGROUND = "foregroundDeletion"
+ORPHAN = "orphan"
+PROPAGATIONS = ("Background", "Foreground", "Orphan")
+
+
+def kind_of(obj: Obj) -> Kind:
+    kind = kinds.for_object(obj)
+    if kind is None:
+        raise errors.bad_request(f'no kind "{obj.get("kind")}" is registered for version "{obj.get("apiVersion")}"')
+    return kind
+
+
+@dataclass
+class _Writes:
+    """The writes of one transaction: reserves resourceVersions and announces once, after commit."""
+
+    sandbox: Sandbox
+    now: datetime
+    from_api: bool
+    state: ClusterState | None = None
+    last_rv: int = 0
+    announced: bool = False
+    log: list[WatchEvent] = field(default_factory=list)
+
+    def next_rv(self) -> int:
+        # A learner's write wakes the reconcile loop; the loop's own writes need not.
+        dirty = ", dirty = %s" if self.from_api else ""
+        params: list[Any] = [True] if self.from_api else []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE cluster_sandbox SET resource_version = resource_version + 1{dirty} "
+                "WHERE id = %s RETURNING resource_version", [*params, self.sandbox.pk])
+            row = cursor.fetchone()
+        if row is None:
+            raise errors.not_found("sandboxes", "", self.sandbox.name)
+        self.last_rv = int(row[0])
+        self._announce_on_commit()
+        return self.last_rv
+
+    def _announce_on_commit(self) -> None:
+        if self.announced:
+            return
+        self.announced = True
+        sandbox_id, from_api = self.sandbox.pk, self.from_api
+        transaction.on_commit(lambda: announce.changed(sandbox_id, self.last_rv, reconcile=from_api))
+
+    def record(self, event_type: str, obj: Obj, rv: int) -> None:
+        group, _ = split_api_version(obj["apiVersion"])
+        self.log.append(WatchEvent(sandbox=self.sandbox, resource_version=rv, type=event_type, group=group,
+                                   kind=obj["kind"], namespace=namespace_of(obj), name=name_of(obj), object=obj))
+
+    def flush(self) -> None:
+        if self.log:
+            WatchEvent.objects.bulk_create(self.log)
+            self.log = []
+
+    # --- the four writes -------------------------------------------------------------
+
+    def create(self, kind: Kind, obj: Obj, namespace: str, *, keep_status: bool = False) -> Obj:
+        rv = self.next_rv()
+        new = admission.prepare_create(kind, obj, namespace=namespace, name_seed=str(rv), keep_status=keep_status)
+        if kind.namespaced:
+            self._require_namespace(namespace)
+        admission.stamp_new(new, uid=str(uuid.uuid4()), now=self.now)
+        new["metadata"]["resourceVersion"] = str(rv)
+        try:
+            with transaction.atomic():
+                KubeObject.objects.create(sandbox=self.sandbox, **_columns(kind, new))
+        except IntegrityError:
+            raise errors.already_exists(kind.plural, kind.group, name_of(new)) from None
+        self.record("ADDED", new, rv)
+        if self.state is not None:
+            self.state.put(new)
+        return new
+
+    def update(self, kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> Obj:
+        merged = admission.prepare_update(kind, old, new, subresource=subresource)
+        expected = str(new.get("metadata", {}).get("resourceVersion") or old["metadata"]["resourceVersion"])
+        if expected != old["metadata"]["resourceVersion"]:
+            raise errors.conflict(kind.plural, kind.group, name_of(old))
+        if _finalized(merged):
+            return self.remove(kind, merged)
+        rv = self.next_rv()
+        merged["metadata"]["resourceVersion"] = str(rv)
+        written = _rows(self.sandbox, kind, old).filter(resource_version=int(expected)).update(**_columns(kind, merged))
+        if written != 1:
+            raise errors.conflict(kind.plural, kind.group, name_of(old))
+        self.record("MODIFIED", merged, rv)
+        if self.state is not None:
+            self.state.put(merged)
+        return merged
+
+    def remove(self, kind: Kind, obj: Obj) -> Obj:
+        rv = self.next_rv()
+        deleted, _ = _rows(self.sandbox, kind, obj).filter(uid=obj["metadata"]["uid"]).delete()
+        if not deleted:
+            raise errors.not_found(kind.plural, kind.group, name_of(obj))
+        gone = copy(obj)
+        gone["metadata"]["resourceVersion"] = str(rv)
+        self.record("DELETED", gone, rv)
+        if self.state is not None:
+            self.state.drop(Ref.to(obj))
+        return gone
+
+    def delete(self, kind: Kind, obj: Obj, propagation: str | None, grace: int | None) -> Obj:
+        """Graceful for bound pods, by finalizers for foreground/orphan, at once otherwise."""
+        propagation = propagation or "Background"
+        if propagation not in PROPAGATIONS:
+            raise errors.bad_request(f'unsupported propagation policy "{propagation}"; '
+                                     f"supported: {', '.join(PROPAGATIONS)}")
+        grace = _grace(kind, obj, grace)
+        if obj["metadata"].get("deletionTimestamp") and (grace is None or grace > 0):
+            return obj
+        new = copy(obj)
+        meta = new["metadata"]
+        finalizers = list(meta.get("finalizers") or [])
+        for wanted, policy in ((FOREGROUND, "Foreground"), (ORPHAN, "Orphan")):
+            if propagation == policy and wanted not in finalizers:
+                finalizers.append(wanted)
+        if not grace and not finalizers and not _namespace_blocks(kind, new):
+            return self.remove(kind, obj)
+        meta["finalizers"] = finalizers
+        meta.setdefault("deletionTimestamp", rfc3339(self.now + timedelta(seconds=grace or 0)))
+        meta["deletionGracePeriodSeconds"] = grace or 0
+        if kind.kind == "Namespace":
+            new.setdefault("status", {})["phase"] = "Terminating"
+        return self._write_metadata(kind, obj, new)
+
+    def _write_metadata(self, kind: Kind, old: Obj, new: Obj) -> Obj:
+        rv = self.next_rv()
+        new["metadata"]["resourceVersion"] = str(rv)
+        written = _rows(self.sandbox, kind, old).filter(
+            resource_version=int(old["metadata"]["resourceVersion"])).update(**_columns(kind, new))
+        if written != 1:
+            raise errors.conflict(kind.plural, kind.group, name_of(old))
+        self.record("MODIFIED", new, rv)
+        if self.state is not None:
+            self.state.put(new)
+        return new
+
+    def _require_namespace(self, namespace: str) -> None:
+        row = KubeObject.objects.filter(sandbox=self.sandbox, group="", kind="Namespace", name=namespace).first()
+        if row is None:
+            raise errors.not_found("namespaces", "", namespace)
+        if row.deletion_timestamp is not None:
+            raise errors.forbidden(f"unable to create new content in namespace {namespace} because it is being "
+                                   "terminated", {"name": namespace, "kind": "namespaces"})
+
+
+def _grace(kind: Kind, obj: Obj, grace: int | None) -> int | None:
+    """Only pods on a node terminate gracefully; everything else goes at once."""
+    if kind.kind != "Pod" or kind.group or not obj.get("spec", {}).get("nodeName"):
+        return 0
+    if obj.get("status", {}).get("phase") in ("Succeeded", "Failed"):
+        return 0
+    if grace is None:
+        return int(obj.get("spec", {}).get("terminationGracePeriodSeconds", 30))
+    if grace < 0:
+        raise errors.bad_request("gracePeriodSeconds must be greater than or equal to 0")
+    return grace
+
+
+def _namespace_blocks(kind: Kind, ns: Obj) -> bool:
+    """A namespace waits for its `kubernetes` finalizer: the namespace controller empties it first."""
+    return kind.kind == "Namespace" and not kind.group and bool((ns.get("spec") or {}).get("finalizers"))
+
+
+def _finalized(obj: Obj) -> bool:
+    meta = obj["metadata"]
+    return bool(meta.get("deletionTimestamp")) and not meta.get("finalizers") and not _namespace_pending(obj)
+
+
+def _namespace_pending(obj: Obj) -> bool:
+    return obj.get("kind") == "Namespace" and bool((obj.get("spec") or {}).get("finalizers"))
+
+
+def _columns(kind: Kind, obj: Obj) -> dict[str, Any]:
+    meta = obj["metadata"]
+    return {
+        "group": kind.group, "version": kind.version, "kind": kind.kind, "namespace": meta.get("namespace", ""),
+        "name": meta["name"], "uid": meta["uid"], "resource_version": int(meta["resourceVersion"]),
+        "generation": int(meta.get("generation", 1)), "labels": meta.get("labels") or {},
+        "owner_uids": [r.get("uid") for r in meta.get("ownerReferences") or []],
+        "deletion_timestamp": parse_time(meta.get("deletionTimestamp")), "finalizers": meta.get("finalizers") or [],
+        "body": obj,
+    }
+
+
+def _rows(sandbox: Sandbox, kind: Kind, obj: Obj) -> Any:
+    meta = obj["metadata"]
+    return KubeObject.objects.filter(sandbox=sandbox, group=kind.group, kind=kind.kind,
+                                     namespace=meta.get("namespace", "") if kind.namespaced else "",
+                                     name=meta["name"])
+
+
+def _sandbox_now(sandbox: Sandbox) -> datetime:
+    return clock.now(sandbox)
+
+
+# --- reads -------------------------------------------------------------------------------
+
+def get(sandbox: Sandbox, kind: Kind, namespace: str, name: str) -> Obj:
+    row = _rows(sandbox, kind, {"metadata": {"namespace": namespace, "name": name}}).only("body").first()
+    if row is None:
+        raise errors.not_found(kind.plural, kind.group, name)
+    body: Obj = row.body
+    return body
+
+
+def list_objects(sandbox: Sandbox, kind: Kind, namespace: str | None = None,
+                 label_selector: selectors.Selector = selectors.EVERYTHING,
+                 field_selector: tuple[selectors.FieldRequirement, ...] = ()) -> tuple[list[Obj], int]:
+    """Matching objects, sorted by namespace and name, and the resourceVersion to watch from."""
+    rv = Sandbox.objects.filter(pk=sandbox.pk).values_list("resource_version", flat=True).first() or 0
+    rows = KubeObject.objects.filter(sandbox=sandbox, group=kind.group, kind=kind.kind)
+    if namespace:
+        rows = rows.filter(namespace=namespace)
+    bodies = rows.order_by("namespace", "name").values_list("body", "labels")
+    items = [body for body, labels in bodies if label_selector.matches(labels)]
+    if field_selector:
+        items = [o for o in items if selectors.matches_fields(o, field_selector, kind.fields)]
+    return items, int(rv)
+
+
+def load_state(sandbox: Sandbox) -> ClusterState:
+    bodies = KubeObject.objects.filter(sandbox=sandbox).values_list("body", flat=True)
+    return ClusterState(bodies, now=clock.now(sandbox), profile=sandbox.profile)
+
+
+def events_after(sandbox: Sandbox, resource_version: int, limit: int = 1000) -> list[WatchEvent]:
+    """Watch-log entries newer than `resource_version`, oldest first."""
+    return list(WatchEvent.objects.filter(sandbox=sandbox, resource_version__gt=resource_version)
+                .order_by("resource_version")[:limit])
+
+
+def oldest_watchable(sandbox: Sandbox) -> int:
+    """The oldest resourceVersion a watch may start from; older ones are 410 Expired."""
+    first = (WatchEvent.objects.filter(sandbox=sandbox).order_by("resource_version")
+             .values_list("resource_version", flat=True).first())
+    return int(first) - 1 if first is not None else 0
+
+
+def compact(sandbox: Sandbox, keep: int) -> int:
+    """Drop watch-log entries beyond the newest `keep`, so the log stays bounded."""
+    cutoff = Sandbox.objects.filter(pk=sandbox.pk).values_list("resource_version", flat=True).first() or 0
+    deleted, _ = WatchEvent.objects.filter(sandbox=sandbox, resource_version__lte=cutoff - keep).delete()
+    return deleted
+
+
+# --- writes from the API ----------------------------------------------------------------
+
+def create(sandbox: Sandbox, obj: Obj, *, kind: Kind | None = None, namespace: str = "",
+           dry_run: bool = False) -> Obj:
+    kind = kind or kind_of(obj)
+    with transaction.atomic():
+        writes = _Writes(sandbox, _sandbox_now(sandbox), from_api=True)
+        created = writes.create(kind, obj, namespace)
+        _finish(writes, dry_run)
+    return created
+
+
+def update(sandbox: Sandbox, kind: Kind, namespace: str, name: str, obj: Obj, *, subresource: str = "",
+           dry_run: bool = False) -> Obj:
+    admission.check_shape(kind, obj)
+    body_name = obj.get("metadata", {}).get("name")
+    if body_name and body_name != name:
+        raise errors.bad_request(f"the name of the object ({body_name}) does not match the name on the URL ({name})")
+    with transaction.atomic():
+        old = get(sandbox, kind, namespace, name)
+        writes = _Writes(sandbox, _sandbox_now(sandbox), from_api=True)
+        updated = writes.update(kind, old, obj, subresource=subresource)
+        _finish(writes, dry_run)
+    return updated
+
+
+def patch(sandbox: Sandbox, kind: Kind, namespace: str, name: str, mutate: Callable[[Obj], Obj], *,
+          subresource: str = "", dry_run: bool = False, attempts: int = 5) -> Obj:
+    """Read, change with `mutate`, write; retried on Conflict as the API server's GuaranteedUpdate does."""
+    for attempt in range(attempts):
+        current = get(sandbox, kind, namespace, name)
+        changed = mutate(copy(current))
+        pinned = changed.get("metadata", {}).get("resourceVersion") not in (None, current["metadata"]["resourceVersion"])
+        try:
+            return update(sandbox, kind, namespace, name, changed, subresource=subresource, dry_run=dry_run)
+        except errors.StatusError as error:
+            if error.reason != "Conflict" or pinned or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def delete(sandbox: Sandbox, kind: Kind, namespace: str, name: str, *, propagation: str | None = None,
+           grace_seconds: int | None = None, uid: str | None = None, resource_version: str | None = None,
+           dry_run: bool = False) -> Obj:
+    with transaction.atomic():
+        current = get(sandbox, kind, namespace, name)
+        _check_preconditions(kind, current, uid, resource_version)
+        writes = _Writes(sandbox, _sandbox_now(sandbox), from_api=True)
+        result = writes.delete(kind, current, propagation, grace_seconds)
+        _finish(writes, dry_run)
+    return result
+
+
+def _check_preconditions(kind: Kind, obj: Obj, uid: str | None, resource_version: str | None) -> None:
+    meta = obj["metadata"]
+    if uid and uid != meta["uid"]:
+        raise errors.StatusError(409, "Conflict", f"Precondition failed: UID in precondition: {uid}, "
+                                 f"UID in object meta: {meta['uid']}")
+    if resource_version and resource_version != meta["resourceVersion"]:
+        raise errors.conflict(kind.plural, kind.group, name_of(obj))
+
+
+def _finish(writes: _Writes, dry_run: bool) -> None:
+    if dry_run:
+        transaction.set_rollback(True)
+        return
+    writes.flush()
+
+
+# --- writes from controllers --------------------------------------------------------------
+
+def apply(sandbox: Sandbox, actions: Iterable[Action], state: ClusterState) -> list[datetime]:
+    """Carry out a controller's actions in one transaction, keeping `state` in step.
+
+    Returns the wake-up times the actions asked for. A Conflict (a learner wrote the same
+    object meanwhile) aborts the batch; the caller reloads the state and runs again, which
+    is safe because controllers are level-triggered.
+    """
+    wakes: list[datetime] = []
+    with transaction.atomic():
+        writes = _Writes(sandbox, state.now, from_api=False, state=state)
+        for action in actions:
+            if isinstance(action, WakeAt):
+                wakes.append(action.at)
+            else:
+                _apply_one(writes, state, action)
+        writes.flush()
+    return wakes
+
+
+def _apply_one(writes: _Writes, state: ClusterState, action: Action) -> None:
+    try:
+        _dispatch(writes, state, action)
+    except errors.StatusError as error:
+        if error.code in (409, 410) or error.reason == "NotFound" and isinstance(action, Update):
+            raise  # the state is stale: the caller reloads and runs the controllers again
+        # The action is wrong in itself (an invalid template, a missing namespace): skip it
+        # rather than fail the whole round, and say why.
+        log.warning("sandbox %s: skipped %s: %s", writes.sandbox.pk, type(action).__name__, error)
+
+
+def _dispatch(writes: _Writes, state: ClusterState, action: Action) -> None:
+    if isinstance(action, Create):
+        writes.create(kind_of(action.obj), action.obj, namespace_of(action.obj), keep_status=True)
+    elif isinstance(action, Update):
+        kind = kind_of(action.obj)
+        writes.update(kind, _current(state, action.obj), action.obj, subresource="")
+    elif isinstance(action, Delete | Remove):
+        _apply_removal(writes, state, action)
+    elif isinstance(action, Emit):
+        _emit(writes, state, action)
+
+
+def _current(state: ClusterState, obj: Obj) -> Obj:
+    ref = Ref.to(obj)
+    current = state.get(ref.kind, ref.namespace, ref.name, ref.group)
+    if current is None:
+        raise errors.not_found(ref.kind.lower() + "s", ref.group, ref.name)
+    return current
+
+
+def _apply_removal(writes: _Writes, state: ClusterState, action: Delete | Remove) -> None:
+    ref = action.ref
+    current = state.get(ref.kind, ref.namespace, ref.name, ref.group)
+    if current is None or (ref.uid and current["metadata"]["uid"] != ref.uid):
+        return  # already gone: deleting is idempotent
+    kind = kind_of(current)
+    if isinstance(action, Remove):
+        writes.remove(kind, current)
+    else:
+        writes.delete(kind, current, action.propagation, action.grace_seconds)
+
+
+def _emit(writes: _Writes, state: ClusterState, emit: Emit) -> None:
+    """Record an Event, folding a repeat into `count` and `lastTimestamp` as Kubernetes does."""
+    event = new_event(emit, state.now)
+    similar = state.similar_event(event_key(event))
+    if similar is not None:
+        bumped = copy(similar)
+        bumped["count"] = int(similar.get("count", 1)) + 1
+        bumped["lastTimestamp"] = rfc3339(state.now)
+        writes.update(kinds.by_kind("", "Event") or kind_of(bumped), similar, bumped)
+        return
+    nanos = int(state.now.timestamp() * 1e9)
+    while state.get("Event", event["metadata"]["namespace"], f"{name_of(emit.involved)}.{nanos:x}"):
+        nanos += 1
+    event["metadata"]["name"] = f"{name_of(emit.involved)}.{nanos:x}"
+    writes.create(kind_of(event), event, event["metadata"]["namespace"], keep_status=True)
+
+
+def new_event(emit: Emit, now: datetime) -> Obj:
+    involved = emit.involved
+    meta = involved.get("metadata", {})
+    reference = {"kind": involved.get("kind"), "namespace": meta.get("namespace", ""), "name": meta.get("name"),
+                 "uid": meta.get("uid"), "apiVersion": involved.get("apiVersion"),
+                 "resourceVersion": meta.get("resourceVersion", "")}
+    if not reference["namespace"]:
+        del reference["namespace"]
+    source = {"component": emit.component, **({"host": emit.host} if emit.host else {})}
+    return {"apiVersion": "v1", "kind": "Event",
+            "metadata": {"namespace": meta.get("namespace") or "default"},
+            "involvedObject": reference, "reason": emit.reason, "message": emit.message, "type": emit.type,
+            "source": source, "firstTimestamp": rfc3339(now), "lastTimestamp": rfc3339(now), "count": 1,
+            "reportingComponent": emit.component, "reportingInstance": emit.host, "eventTime": None}

@@ -1,0 +1,1 @@
+"""The Kubernetes-compatible REST API: what the real kubectl and the official Python client talk to."""

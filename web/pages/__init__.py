@@ -1,0 +1,1 @@
+"""The HTML pages: the sandbox list and each sandbox's live view."""
