@@ -96,6 +96,8 @@ class _Writes:
         new = admission.prepare_create(kind, obj, namespace=namespace, name_seed=str(rv), keep_status=keep_status)
         if kind.namespaced:
             self._require_namespace(namespace)
+        if kind.allocate is not None:
+            kind.allocate(new, self._existing(kind))
         admission.stamp_new(new, uid=str(uuid.uuid4()), now=self.now)
         new["metadata"]["resourceVersion"] = str(rv)
         try:
@@ -172,6 +174,12 @@ class _Writes:
         if self.state is not None:
             self.state.put(new)
         return new
+
+    def _existing(self, kind: Kind) -> list[Obj]:
+        if self.state is not None:
+            return self.state.of_kind(kind.kind, kind.group)
+        rows = KubeObject.objects.filter(sandbox=self.sandbox, group=kind.group, kind=kind.kind)
+        return list(rows.values_list("body", flat=True))
 
     def _require_namespace(self, namespace: str) -> None:
         row = KubeObject.objects.filter(sandbox=self.sandbox, group="", kind="Namespace", name=namespace).first()

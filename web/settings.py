@@ -114,6 +114,7 @@ def database_config() -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
+        (BASE_DIR / "var").mkdir(exist_ok=True)
         # A file, not memory, so the live-server tests' worker processes share the test database.
         config["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
     return config

@@ -20,6 +20,9 @@ from cluster.objects import Obj, name_of, namespace_of
 Defaulter = Callable[[Obj], None]
 Validator = Callable[[Obj], list[Cause]]
 FieldGetter = Callable[[Obj], str]
+# Called on create with the sandbox's existing objects of the same kind, to hand out what
+# must be unique across them (a Service's clusterIP and nodePorts). Raises StatusError.
+Allocator = Callable[[Obj, list[Obj]], None]
 
 
 def no_defaults(obj: Obj) -> None:
@@ -56,6 +59,7 @@ class Kind:
     fields: dict[str, FieldGetter] = field(default_factory=base_fields)
     columns: tuple[Column, ...] = default_columns()
     cells: Callable[[Obj, datetime], list[Any]] = default_cells
+    allocate: Allocator | None = None
     verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 
     @property
