@@ -73,12 +73,16 @@ def prepare_create(kind: Kind, obj: Obj, *, namespace: str, name_seed: str, keep
 
 
 def prepare_update(kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> Obj:
-    """A PUT: keep what the client may not change, default, validate, bump generation on a spec change."""
+    """A PUT: keep what the client may not change, default, validate, bump generation on a spec change.
+
+    `subresource` is "" for the object itself (its status is kept as stored), "status" for the status
+    subresource (only the status changes), or "*" for a controller, which owns both.
+    """
     check_shape(kind, new)
     merged = copy(new)
     if subresource == "status":
         merged = {**copy(old), "status": copy(new.get("status") or {})}
-    elif "status" in kind.subresources and "status" in old:
+    elif subresource == "" and "status" in kind.subresources and "status" in old:
         merged["status"] = copy(old["status"])
     meta, old_meta = merged.setdefault("metadata", {}), old["metadata"]
     for key in SERVER_SET:

@@ -12,9 +12,12 @@ from cluster.objects import Obj, Ref, split_api_version, uid_of
 
 
 class ClusterState:
-    def __init__(self, objects: Iterable[Obj], now: datetime, profile: str = "fast") -> None:
+    def __init__(self, objects: Iterable[Obj], now: datetime, profile: str = "fast",
+                 resource_version: int = 0) -> None:
         self.now = now
         self.profile = profile
+        # The sandbox's newest resourceVersion; seeds generated names so they are fresh yet deterministic.
+        self.resource_version = resource_version
         self._by_key: dict[tuple[str, str, str, str], Obj] = {}
         self._by_kind: dict[tuple[str, str], dict[tuple[str, str], Obj]] = defaultdict(dict)
         self._by_uid: dict[str, Obj] = {}

@@ -69,6 +69,8 @@ class _Writes:
         if row is None:
             raise errors.not_found("sandboxes", "", self.sandbox.name)
         self.last_rv = int(row[0])
+        if self.state is not None:
+            self.state.resource_version = self.last_rv
         self._announce_on_commit()
         return self.last_rv
 
@@ -266,8 +268,9 @@ def list_objects(sandbox: Sandbox, kind: Kind, namespace: str | None = None,
 
 
 def load_state(sandbox: Sandbox) -> ClusterState:
+    rv = Sandbox.objects.filter(pk=sandbox.pk).values_list("resource_version", flat=True).first() or 0
     bodies = KubeObject.objects.filter(sandbox=sandbox).values_list("body", flat=True)
-    return ClusterState(bodies, now=clock.now(sandbox), profile=sandbox.profile)
+    return ClusterState(bodies, now=clock.now(sandbox), profile=sandbox.profile, resource_version=int(rv))
 
 
 def events_after(sandbox: Sandbox, resource_version: int, limit: int = 1000) -> list[WatchEvent]:
@@ -322,7 +325,8 @@ def patch(sandbox: Sandbox, kind: Kind, namespace: str, name: str, mutate: Calla
     for attempt in range(attempts):
         current = get(sandbox, kind, namespace, name)
         changed = mutate(copy(current))
-        pinned = changed.get("metadata", {}).get("resourceVersion") not in (None, current["metadata"]["resourceVersion"])
+        asked = changed.get("metadata", {}).get("resourceVersion")
+        pinned = asked not in (None, current["metadata"]["resourceVersion"])
         try:
             return update(sandbox, kind, namespace, name, changed, subresource=subresource, dry_run=dry_run)
         except errors.StatusError as error:
@@ -396,7 +400,7 @@ def _dispatch(writes: _Writes, state: ClusterState, action: Action) -> None:
         writes.create(kind_of(action.obj), action.obj, namespace_of(action.obj), keep_status=True)
     elif isinstance(action, Update):
         kind = kind_of(action.obj)
-        writes.update(kind, _current(state, action.obj), action.obj, subresource="")
+        writes.update(kind, _current(state, action.obj), action.obj, subresource="*")
     elif isinstance(action, Delete | Remove):
         _apply_removal(writes, state, action)
     elif isinstance(action, Emit):

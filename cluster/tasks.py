@@ -3,7 +3,8 @@
 from celery import shared_task
 from django.conf import settings
 
-from cluster import clock, reconcile as reconcile_loop, store
+from cluster import clock, store
+from cluster import reconcile as reconcile_loop
 from cluster.models import Sandbox
 
 

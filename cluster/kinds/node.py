@@ -51,7 +51,8 @@ def cells(node: Obj, now: datetime) -> list[Any]:
 NODE = register(Kind(
     group="", version="v1", kind="Node", plural="nodes", namespaced=False, short_names=("no",),
     subresources=("status", "proxy"), validate=validate,
-    fields={**base_fields(), "spec.unschedulable": lambda n: str(bool((n.get("spec") or {}).get("unschedulable"))).lower()},
+    fields={**base_fields(),
+            "spec.unschedulable": lambda n: str(bool((n.get("spec") or {}).get("unschedulable"))).lower()},
     columns=(NAME, Column("Status", description="The status of the node"),
              Column("Roles", description="The roles of the node"), AGE,
              Column("Version", description="Kubelet Version reported by the node."),
