@@ -77,6 +77,9 @@ class Kind:
 
 _MODULES = (
     "namespace", "node", "pod", "replicaset", "event", "lease", "config",
+    "service", "endpoints", "replicationcontroller", "storage", "quota", "podtemplate",
+    "deployment", "statefulset", "daemonset", "controllerrevision", "job", "cronjob", "hpa",
+    "networking", "pdb", "rbac", "priorityclass",
 )
 
 _BY_PLURAL: dict[tuple[str, str], Kind] = {}
