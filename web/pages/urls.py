@@ -1,3 +1,10 @@
-from typing import Any
+from django.urls import include, path
 
-urlpatterns: list[Any] = []
+from web.pages import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("sandboxes/", views.create_sandbox, name="create_sandbox"),
+    path("sandboxes/<slug:name>/", views.sandbox, name="sandbox"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
