@@ -1,0 +1,22 @@
+"""Where a sandbox can be reached: the addresses the commands print and put in kubeconfigs.
+
+The Kubernetes API of a sandbox lives under `/k8s/<token>`: kubectl sends no credentials
+over plain http, so the token travels in the server URL's path, which kubectl and the Python
+client prefix to every request. The diagram page lives under `/sandboxes/<name>/`.
+"""
+
+from django.conf import settings
+
+from cluster.models import Sandbox
+
+
+def public_url() -> str:
+    return str(settings.KUBELAB_PUBLIC_URL).rstrip("/")
+
+
+def api_url(sandbox: Sandbox, server: str | None = None) -> str:
+    return f"{(server or public_url()).rstrip('/')}/k8s/{sandbox.token}"
+
+
+def diagram_url(sandbox: Sandbox) -> str:
+    return f"{public_url()}/sandboxes/{sandbox.name}/"
