@@ -56,10 +56,20 @@ class Emit:
 
 
 @dataclass(frozen=True)
+class AppendLog:
+    """Lines a container printed: (sandbox time, text) pairs, for `kubectl logs`."""
+
+    pod: Obj
+    container: str
+    attempt: int
+    lines: tuple[tuple[datetime, str], ...]
+
+
+@dataclass(frozen=True)
 class WakeAt:
     """Run the controllers again when the sandbox clock reaches `at` (a requeue-after)."""
 
     at: datetime
 
 
-Action = Create | Update | Delete | Remove | Emit | WakeAt
+Action = Create | Update | Delete | Remove | Emit | AppendLog | WakeAt

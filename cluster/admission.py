@@ -45,6 +45,11 @@ def check_shape(kind: Kind, obj: Any) -> None:
         raise errors.bad_request("the request body must be a JSON or YAML object")
     if depth(obj) > MAX_DEPTH:
         raise errors.bad_request(f"the object is nested more than {MAX_DEPTH} levels deep")
+    for key in ("spec", "status"):
+        if obj.get(key) is not None and not isinstance(obj[key], dict):
+            raise errors.bad_request(f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: '
+                                     f"json: cannot unmarshal {type(obj[key]).__name__} into Go struct field "
+                                     f"{kind.kind}.{key}")
     if not isinstance(obj.get("metadata", {}), dict):
         raise errors.bad_request(f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: '
                                  "json: cannot unmarshal metadata into Go struct field of type v1.ObjectMeta")
@@ -53,7 +58,7 @@ def check_shape(kind: Kind, obj: Any) -> None:
 def prepare_create(kind: Kind, obj: Obj, *, namespace: str, name_seed: str, keep_status: bool = False) -> Obj:
     """Steps 1-4 of a create: copy, strip server-set fields, name, default. Raises Invalid."""
     check_shape(kind, obj)
-    new = copy(obj)
+    new = _without_null_sections(copy(obj))
     meta = new.setdefault("metadata", {})
     for key in SERVER_SET:
         meta.pop(key, None)
@@ -79,7 +84,7 @@ def prepare_update(kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> 
     subresource (only the status changes), or "*" for a controller, which owns both.
     """
     check_shape(kind, new)
-    merged = copy(new)
+    merged = _without_null_sections(copy(new))
     if subresource == "status":
         merged = {**copy(old), "status": copy(new.get("status") or {})}
     elif subresource == "" and "status" in kind.subresources and "status" in old:
@@ -96,14 +101,21 @@ def prepare_update(kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> 
     _drop_nulls(meta)
     kind.default(merged)
     raise_if_invalid(kind, merged)
-    if desired_state(kind, merged) != desired_state(kind, old):
+    if kind.has_spec and desired_state(kind, merged) != desired_state(kind, old):
         meta["generation"] = int(old_meta.get("generation", 1)) + 1
     return merged
 
 
 def desired_state(kind: Kind, obj: Obj) -> Any:
-    """The part whose change is a new generation: everything but metadata and status."""
-    return {k: v for k, v in obj.items() if k not in ("metadata", "status", "apiVersion", "kind")}
+    """The part whose change is a new generation: everything but metadata and status.
+
+    A pod's binding to a node is the scheduler's doing, not a new desired state, so
+    `spec.nodeName` does not count (a real API server binds through a subresource).
+    """
+    state = {k: v for k, v in obj.items() if k not in ("metadata", "status", "apiVersion", "kind")}
+    if kind.kind == "Pod" and isinstance(state.get("spec"), dict):
+        state["spec"] = {k: v for k, v in state["spec"].items() if k != "nodeName"}
+    return state
 
 
 def stamp_new(obj: Obj, *, uid: str, now: datetime) -> None:
@@ -118,6 +130,14 @@ def raise_if_invalid(kind: Kind, obj: Obj) -> None:
     if causes:
         name = str(obj.get("metadata", {}).get("name") or "")
         raise errors.invalid(kind.kind, kind.group, name, causes)
+
+
+def _without_null_sections(obj: Obj) -> Obj:
+    """`spec: null` means "no spec given", as Go's decoder reads it."""
+    for key in ("spec", "status"):
+        if key in obj and obj[key] is None:
+            del obj[key]
+    return obj
 
 
 def _drop_nulls(meta: dict[str, Any]) -> None:

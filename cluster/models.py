@@ -92,3 +92,23 @@ class WatchEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["sandbox", "resource_version"])]
+
+
+class LogLine(models.Model):
+    """One line a simulated container printed, at a sandbox time. Not a Kubernetes object: no watch events.
+
+    `attempt` is the container's restartCount when it printed the line, so `kubectl logs --previous`
+    reads the attempt before the current one.
+    """
+
+    sandbox = models.ForeignKey(Sandbox, on_delete=models.CASCADE, related_name="log_lines")
+    namespace = models.CharField(max_length=63)
+    pod = models.CharField(max_length=253)
+    pod_uid = models.CharField(max_length=36)
+    container = models.CharField(max_length=63)
+    attempt = models.IntegerField(default=0)
+    at = models.DateTimeField()
+    line = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["sandbox", "pod_uid", "container", "attempt"])]

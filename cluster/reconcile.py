@@ -3,11 +3,12 @@
 A round:
 1. takes the sandbox's lease, so no other worker reconciles it at the same time (a
    worker that dies leaves a lease that expires; another worker then takes over);
-2. clears the dirty flag, loads every object, and runs each controller in turn, applying
-   its actions before the next one looks;
-3. repeats passes until a whole pass returns no action, or a bound is hit (a buggy
-   controller cannot spin forever);
-4. records when the controllers next want to run (`wake_at`, in sandbox time);
+2. loads every object, and runs each controller in turn, applying its actions before the
+   next one looks;
+3. repeats passes until a whole pass changes nothing, or a bound is hit (a buggy
+   controller cannot spin forever: the sandbox stays dirty for the periodic resync);
+4. records when the controllers next want to run (`wake_at`, in sandbox time) and clears
+   the dirty flag, unless someone else wrote meanwhile;
 5. releases the lease, and starts over if a write arrived meanwhile.
 """
 
@@ -28,6 +29,8 @@ from cluster.state import ClusterState
 
 log = logging.getLogger(__name__)
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+# Rounds one task runs back to back while learners keep writing, before yielding the worker.
+MAX_ROUNDS = 20
 
 
 def acquire(sandbox_id: int, owner: str = WORKER_ID) -> bool:
@@ -50,44 +53,57 @@ def release(sandbox_id: int, owner: str = WORKER_ID) -> None:
 
 def run(sandbox_id: int, owner: str = WORKER_ID) -> bool:
     """Reconcile until the sandbox is clean. False when another worker holds it."""
-    while True:
+    for _ in range(MAX_ROUNDS):
         if not acquire(sandbox_id, owner):
             return False
         try:
-            _rounds(sandbox_id, owner)
+            settled = one_round(sandbox_id, owner)
         finally:
             release(sandbox_id, owner)
         # A write that landed while we held the lease found it taken and left the sandbox
-        # dirty for us; look once more after letting go, so no wake-up is lost.
-        if not Sandbox.objects.filter(pk=sandbox_id, dirty=True).exists():
+        # dirty for us; look once more after letting go, so no wake-up is lost. A round
+        # that did not settle is left dirty for the periodic resync instead of spinning here.
+        if not settled or not Sandbox.objects.filter(pk=sandbox_id, dirty=True).exists():
             return True
+    return True
 
 
-def _rounds(sandbox_id: int, owner: str) -> None:
-    while Sandbox.objects.filter(pk=sandbox_id, dirty=True).update(dirty=False) == 1:
-        sandbox = Sandbox.objects.get(pk=sandbox_id)
-        try:
-            wake = passes(sandbox, owner)
-        except errors.StatusError as error:
-            log.info("sandbox %s: %s; reloading", sandbox_id, error)
-            Sandbox.objects.filter(pk=sandbox_id).update(dirty=True)
-            continue
-        Sandbox.objects.filter(pk=sandbox_id).update(wake_at=wake)
+def one_round(sandbox_id: int, owner: str) -> bool:
+    """Run passes over a fresh state; clear `dirty` only if no one else wrote meanwhile.
 
-
-def passes(sandbox: Sandbox, owner: str = WORKER_ID) -> datetime | None:
-    """Run controller passes on a fresh state until one changes nothing; return the next wake-up."""
+    The flag is cleared at the end, not the start: a worker killed mid-round leaves the
+    sandbox dirty, so the periodic resync hands it to another worker within seconds.
+    """
+    sandbox = Sandbox.objects.get(pk=sandbox_id)
+    if not sandbox.dirty:
+        return True
     state = store.load_state(sandbox)
+    try:
+        wake, settled = passes(sandbox, state, owner)
+    except errors.StatusError as error:
+        log.info("sandbox %s: %s; reloading", sandbox_id, error)
+        return True
+    rows = Sandbox.objects.filter(pk=sandbox_id)
+    # Clean only if the newest write is still our own: anything else means a write we
+    # have not seen, and the sandbox stays dirty for another round.
+    fresh = settled and not state.interleaved
+    if fresh and rows.filter(resource_version=state.resource_version).update(dirty=False, wake_at=wake):
+        return True
+    rows.update(wake_at=wake)
+    return settled
+
+
+def passes(sandbox: Sandbox, state: ClusterState, owner: str = WORKER_ID) -> tuple[datetime | None, bool]:
+    """Run controller passes until one changes nothing: (the next wake-up, whether it settled)."""
     wakes: list[datetime] = []
     for _ in range(settings.KUBELAB_MAX_PASSES):
         wakes, acted = one_pass(sandbox, state)
         renew(sandbox.pk, owner)
         if not acted:
-            return min(wakes, default=None)
+            return min(wakes, default=None), True
     log.warning("sandbox %s: still changing after %s passes; stopping this round",
                 sandbox.pk, settings.KUBELAB_MAX_PASSES)
-    Sandbox.objects.filter(pk=sandbox.pk).update(dirty=True)
-    return min(wakes, default=None)
+    return min(wakes, default=None), False
 
 
 def one_pass(sandbox: Sandbox, state: ClusterState) -> tuple[list[datetime], bool]:
@@ -98,7 +114,8 @@ def one_pass(sandbox: Sandbox, state: ClusterState) -> tuple[list[datetime], boo
         wakes += [a.at for a in actions if isinstance(a, WakeAt)]
         changes = [a for a in actions if not isinstance(a, WakeAt)]
         if changes:
-            acted = True
             log.debug("sandbox %s: %s: %d actions", sandbox.pk, name, len(changes))
-            store.apply(sandbox, changes, state)
+            # Actions the store had to skip (invalid, forbidden) are no progress: counting
+            # them would keep the round spinning on something that can never happen.
+            acted = store.apply(sandbox, changes, state).written > 0 or acted
     return wakes, acted

@@ -18,6 +18,8 @@ class ClusterState:
         self.profile = profile
         # The sandbox's newest resourceVersion; seeds generated names so they are fresh yet deterministic.
         self.resource_version = resource_version
+        # Set when someone else wrote to the sandbox after this state was loaded: it may be stale.
+        self.interleaved = False
         self._by_key: dict[tuple[str, str, str, str], Obj] = {}
         self._by_kind: dict[tuple[str, str], dict[tuple[str, str], Obj]] = defaultdict(dict)
         self._by_uid: dict[str, Obj] = {}

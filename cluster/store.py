@@ -24,9 +24,9 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 
 from cluster import admission, announce, clock, errors, kinds, selectors
-from cluster.actions import Action, Create, Delete, Emit, Remove, Update, WakeAt
+from cluster.actions import Action, AppendLog, Create, Delete, Emit, Remove, Update, WakeAt
 from cluster.kinds import Kind
-from cluster.models import KubeObject, Sandbox, WatchEvent
+from cluster.models import KubeObject, LogLine, Sandbox, WatchEvent
 from cluster.objects import Obj, Ref, copy, name_of, namespace_of, parse_time, rfc3339, split_api_version
 from cluster.state import ClusterState, event_key
 
@@ -56,6 +56,17 @@ class _Writes:
     last_rv: int = 0
     announced: bool = False
     log: list[WatchEvent] = field(default_factory=list)
+    flushed: int = 0
+    logged: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.log) + self.flushed + self.logged
+
+    def announce_logs(self) -> None:
+        if not self.announced:
+            self.last_rv = self.sandbox.resource_version
+            self._announce_on_commit()
 
     def next_rv(self) -> int:
         # A learner's write wakes the reconcile loop; the loop's own writes need not.
@@ -70,6 +81,8 @@ class _Writes:
             raise errors.not_found("sandboxes", "", self.sandbox.name)
         self.last_rv = int(row[0])
         if self.state is not None:
+            if self.last_rv != self.state.resource_version + 1:
+                self.state.interleaved = True  # a write we did not make landed in between
             self.state.resource_version = self.last_rv
         self._announce_on_commit()
         return self.last_rv
@@ -89,6 +102,7 @@ class _Writes:
     def flush(self) -> None:
         if self.log:
             WatchEvent.objects.bulk_create(self.log)
+            self.flushed += len(self.log)
             self.log = []
 
     # --- the four writes -------------------------------------------------------------
@@ -97,7 +111,7 @@ class _Writes:
         rv = self.next_rv()
         new = admission.prepare_create(kind, obj, namespace=namespace, name_seed=str(rv), keep_status=keep_status)
         if kind.namespaced:
-            self._require_namespace(namespace)
+            self._require_namespace(namespace, events_allowed=kind.kind == "Event" and not kind.group)
         if kind.allocate is not None:
             kind.allocate(new, self._existing(kind))
         admission.stamp_new(new, uid=str(uuid.uuid4()), now=self.now)
@@ -134,6 +148,8 @@ class _Writes:
         deleted, _ = _rows(self.sandbox, kind, obj).filter(uid=obj["metadata"]["uid"]).delete()
         if not deleted:
             raise errors.not_found(kind.plural, kind.group, name_of(obj))
+        if kind.kind == "Pod" and not kind.group:
+            LogLine.objects.filter(sandbox=self.sandbox, pod_uid=obj["metadata"]["uid"]).delete()
         gone = copy(obj)
         gone["metadata"]["resourceVersion"] = str(rv)
         self.record("DELETED", gone, rv)
@@ -183,11 +199,13 @@ class _Writes:
         rows = KubeObject.objects.filter(sandbox=self.sandbox, group=kind.group, kind=kind.kind)
         return list(rows.values_list("body", flat=True))
 
-    def _require_namespace(self, namespace: str) -> None:
+    def _require_namespace(self, namespace: str, *, events_allowed: bool = False) -> None:
+        """The namespace must exist; a terminating one takes no new content but Events, which report
+        the pods being stopped inside it (the namespace controller deletes them last)."""
         row = KubeObject.objects.filter(sandbox=self.sandbox, group="", kind="Namespace", name=namespace).first()
         if row is None:
             raise errors.not_found("namespaces", "", namespace)
-        if row.deletion_timestamp is not None:
+        if row.deletion_timestamp is not None and not events_allowed:
             raise errors.forbidden(f"unable to create new content in namespace {namespace} because it is being "
                                    "terminated", {"name": namespace, "kind": "namespaces"})
 
@@ -365,23 +383,30 @@ def _finish(writes: _Writes, dry_run: bool) -> None:
 
 # --- writes from controllers --------------------------------------------------------------
 
-def apply(sandbox: Sandbox, actions: Iterable[Action], state: ClusterState) -> list[datetime]:
+@dataclass
+class Applied:
+    wakes: list[datetime] = field(default_factory=list)
+    written: int = 0
+
+
+def apply(sandbox: Sandbox, actions: Iterable[Action], state: ClusterState) -> Applied:
     """Carry out a controller's actions in one transaction, keeping `state` in step.
 
-    Returns the wake-up times the actions asked for. A Conflict (a learner wrote the same
-    object meanwhile) aborts the batch; the caller reloads the state and runs again, which
-    is safe because controllers are level-triggered.
+    Returns the wake-up times the actions asked for and how many writes were made. A
+    Conflict (a learner wrote the same object meanwhile) aborts the batch; the caller
+    reloads the state and runs again, which is safe because controllers are level-triggered.
     """
-    wakes: list[datetime] = []
+    applied = Applied()
     with transaction.atomic():
         writes = _Writes(sandbox, state.now, from_api=False, state=state)
         for action in actions:
             if isinstance(action, WakeAt):
-                wakes.append(action.at)
+                applied.wakes.append(action.at)
             else:
                 _apply_one(writes, state, action)
         writes.flush()
-    return wakes
+        applied.written = writes.count
+    return applied
 
 
 def _apply_one(writes: _Writes, state: ClusterState, action: Action) -> None:
@@ -405,6 +430,19 @@ def _dispatch(writes: _Writes, state: ClusterState, action: Action) -> None:
         _apply_removal(writes, state, action)
     elif isinstance(action, Emit):
         _emit(writes, state, action)
+    elif isinstance(action, AppendLog):
+        _append_log(writes, action)
+
+
+def _append_log(writes: _Writes, action: AppendLog) -> None:
+    """Container output is not an API object: no resourceVersion, but followers are told after commit."""
+    meta = action.pod["metadata"]
+    LogLine.objects.bulk_create(
+        LogLine(sandbox=writes.sandbox, namespace=meta.get("namespace", ""), pod=meta["name"], pod_uid=meta["uid"],
+                container=action.container, attempt=action.attempt, at=at, line=text)
+        for at, text in action.lines)
+    writes.logged += len(action.lines)
+    writes.announce_logs()
 
 
 def _current(state: ClusterState, obj: Obj) -> Obj:

@@ -5,6 +5,9 @@ import pytest
 from cluster import sandboxes
 from cluster.models import Profile, Sandbox
 
+# The live-server fixtures (`live_cluster`: Uvicorn, a real Celery worker and Redis).
+pytest_plugins = ["tests.live.harness"]
+
 
 @pytest.fixture
 def sandbox(db: None) -> Sandbox:

@@ -116,7 +116,8 @@ def database_config() -> dict[str, object]:
         }
         (BASE_DIR / "var").mkdir(exist_ok=True)
         # A file, not memory, so the live-server tests' worker processes share the test database.
-        config["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+        # One file per test run, so two runs side by side do not trample each other's database.
+        config["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
     return config
 
 
@@ -178,4 +179,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # A learner's typo is a 4xx Status in the response, not a line in the server log.
+        "django.request": {"level": "ERROR"},
+        # The beat's tick and resync run every second or two; their receipts are noise
+        # (the test harness turns them back on to see what its worker ran).
+        "celery.app.trace": {"level": env_str("KUBELAB_TASK_LOG_LEVEL", "WARNING")},
+        "celery.worker.strategy": {"level": "WARNING"},
+    },
 }

@@ -29,8 +29,10 @@ def empty(ns: Obj, inside: list[Obj], state: ClusterState) -> list[Action]:
         done = copy(ns)
         done.setdefault("spec", {})["finalizers"] = []
         return [Update(done, narration=f"namespace {name_of(ns)} is empty and goes")]
+    # Events go last: they report the pods being stopped meanwhile, and the kubelet reads them.
+    content = [o for o in inside if o.get("kind") != "Event"] or inside
     deletes: list[Action] = [Delete(Ref.to(o), narration=f"namespace {name_of(ns)} is terminating: deleting "
-                                    f"{o['kind']} {name_of(o)}") for o in inside if not is_terminating(o)]
+                                    f"{o['kind']} {name_of(o)}") for o in content if not is_terminating(o)]
     return deletes + _remaining_condition(ns, len(inside), state)
 
 

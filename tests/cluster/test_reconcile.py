@@ -50,9 +50,41 @@ def test_a_controller_that_never_settles_is_stopped(sandbox: Sandbox, monkeypatc
 
     monkeypatch.setattr(reconcile, "CONTROLLERS", (("restless", restless),))
     Sandbox.objects.filter(pk=sandbox.pk).update(dirty=True)
-    reconcile.passes(Sandbox.objects.get(pk=sandbox.pk))
+    assert reconcile.run(sandbox.pk)
     assert len(calls) == 5
-    assert Sandbox.objects.get(pk=sandbox.pk).dirty  # comes back later rather than spinning now
+    assert Sandbox.objects.get(pk=sandbox.pk).dirty  # the resync comes back later rather than spinning now
+
+
+def test_a_round_cut_short_leaves_the_sandbox_dirty(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-round must not leave a sandbox that looks clean."""
+
+    def dies(state: ClusterState) -> list:
+        raise KeyboardInterrupt  # stands in for a SIGKILL between two passes
+
+    monkeypatch.setattr(reconcile, "CONTROLLERS", (("dies", dies),))
+    with pytest.raises(KeyboardInterrupt):
+        reconcile.run(sandbox.pk)
+    assert Sandbox.objects.get(pk=sandbox.pk).dirty
+
+
+def test_a_write_during_the_round_keeps_the_sandbox_dirty(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A learner's write lands mid-round, then the round writes too: the round must not call itself clean."""
+    calls: list[int] = []
+
+    def meanwhile(state: ClusterState) -> list:
+        calls.append(1)
+        if len(calls) > 1:
+            return []
+        store.create(sandbox, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}},
+                     namespace="default")
+        ns = copy(state.get("Namespace", "", "default"))
+        ns["metadata"].setdefault("annotations", {})["touched"] = "yes"
+        return [Update(ns)]
+
+    monkeypatch.setattr(reconcile, "CONTROLLERS", (("meanwhile", meanwhile),))
+    reconcile.acquire(sandbox.pk, "me")
+    reconcile.one_round(sandbox.pk, "me")
+    assert Sandbox.objects.get(pk=sandbox.pk).dirty
 
 
 def test_it_records_the_earliest_wake_up(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:

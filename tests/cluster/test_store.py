@@ -142,7 +142,8 @@ def test_it_lists_by_label_and_field_selectors(sandbox: Sandbox) -> None:
     assert [p["metadata"]["name"] for p in items] == ["a"]
     assert rv == Sandbox.objects.get(pk=sandbox.pk).resource_version
     fields = selectors.parse_field_selector("metadata.name!=a,status.phase=Pending", POD.fields)
-    assert [p["metadata"]["name"] for p in store.list_objects(sandbox, POD, "default", field_selector=fields)[0]] == ["b"]
+    items = store.list_objects(sandbox, POD, "default", field_selector=fields)[0]
+    assert [p["metadata"]["name"] for p in items] == ["b"]
 
 
 def test_a_bound_pod_terminates_gracefully_an_unbound_one_goes_at_once(sandbox: Sandbox) -> None:
