@@ -53,6 +53,8 @@ class Emit:
     component: str
     type: str = "Normal"
     host: str = ""
+    # The part of the object it is about, e.g. `spec.containers{nginx}` (kubectl's SUBOBJECT).
+    field_path: str = ""
 
 
 @dataclass(frozen=True)

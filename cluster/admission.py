@@ -55,8 +55,12 @@ def check_shape(kind: Kind, obj: Any) -> None:
                                  "json: cannot unmarshal metadata into Go struct field of type v1.ObjectMeta")
 
 
-def prepare_create(kind: Kind, obj: Obj, *, namespace: str, name_seed: str, keep_status: bool = False) -> Obj:
-    """Steps 1-4 of a create: copy, strip server-set fields, name, default. Raises Invalid."""
+def prepare_create(kind: Kind, obj: Obj, *, namespace: str, name_seed: str, keep_status: bool = False,
+                   uid: str = "") -> Obj:
+    """Steps 1-4 of a create: copy, strip server-set fields, name, default. Raises Invalid.
+
+    The uid is assigned before defaulting because some defaults derive from it (a Job's selector).
+    """
     check_shape(kind, obj)
     new = _without_null_sections(copy(obj))
     meta = new.setdefault("metadata", {})
@@ -67,6 +71,8 @@ def prepare_create(kind: Kind, obj: Obj, *, namespace: str, name_seed: str, keep
         meta["namespace"] = namespace
     else:
         meta.pop("namespace", None)
+    if uid:
+        meta["uid"] = uid
     if not meta.get("name") and isinstance(meta.get("generateName"), str) and meta["generateName"]:
         meta["name"] = generated_name(meta["generateName"], name_seed)
     if not keep_status and "status" in kind.subresources:

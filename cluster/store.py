@@ -108,13 +108,14 @@ class _Writes:
     # --- the four writes -------------------------------------------------------------
 
     def create(self, kind: Kind, obj: Obj, namespace: str, *, keep_status: bool = False) -> Obj:
-        rv = self.next_rv()
-        new = admission.prepare_create(kind, obj, namespace=namespace, name_seed=str(rv), keep_status=keep_status)
+        rv, uid = self.next_rv(), str(uuid.uuid4())
+        new = admission.prepare_create(kind, obj, namespace=namespace, name_seed=str(rv), keep_status=keep_status,
+                                       uid=uid)
         if kind.namespaced:
             self._require_namespace(namespace, events_allowed=kind.kind == "Event" and not kind.group)
         if kind.allocate is not None:
             kind.allocate(new, self._existing(kind))
-        admission.stamp_new(new, uid=str(uuid.uuid4()), now=self.now)
+        admission.stamp_new(new, uid=uid, now=self.now)
         new["metadata"]["resourceVersion"] = str(rv)
         try:
             with transaction.atomic():
@@ -490,6 +491,8 @@ def new_event(emit: Emit, now: datetime) -> Obj:
                  "resourceVersion": meta.get("resourceVersion", "")}
     if not reference["namespace"]:
         del reference["namespace"]
+    if emit.field_path:
+        reference["fieldPath"] = emit.field_path
     source = {"component": emit.component, **({"host": emit.host} if emit.host else {})}
     return {"apiVersion": "v1", "kind": "Event",
             "metadata": {"namespace": meta.get("namespace") or "default"},

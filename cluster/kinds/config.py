@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from cluster.errors import Cause
-from cluster.kinds import Kind, register
+from cluster.kinds import Kind, base_fields, register
 from cluster.kinds.printing import AGE, NAME, Column, age
 from cluster.objects import Obj, name_of
 from cluster.validation import invalid_value, object_meta
@@ -61,7 +61,8 @@ CONFIG_MAP = register(Kind(
 ))
 SECRET = register(Kind(
     group="", version="v1", kind="Secret", plural="secrets", has_spec=False, default=default_secret,
-    validate=validate, columns=(NAME, Column("Type", description="The type of the secret"), DATA, AGE),
+    validate=validate, fields={**base_fields(), "type": lambda s: str(s.get("type", ""))},
+    columns=(NAME, Column("Type", description="The type of the secret"), DATA, AGE),
     cells=secret_cells,
 ))
 SERVICE_ACCOUNT = register(Kind(

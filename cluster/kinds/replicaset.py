@@ -9,7 +9,7 @@ from typing import Any
 
 from cluster import selectors
 from cluster.errors import Cause
-from cluster.kinds import Kind, register
+from cluster.kinds import Kind, base_fields, register
 from cluster.kinds import pod as pod_kind
 from cluster.kinds.printing import AGE, NAME, Column, age
 from cluster.objects import Obj, name_of
@@ -80,6 +80,7 @@ def cells(rs: Obj, now: datetime) -> list[Any]:
 REPLICA_SET = register(Kind(
     group="apps", version="v1", kind="ReplicaSet", plural="replicasets", short_names=("rs",), categories=("all",),
     subresources=("status", "scale"), default=default, validate=validate,
+    fields={**base_fields(), "status.replicas": lambda rs: str((rs.get("status") or {}).get("replicas", 0))},
     columns=(NAME, Column("Desired", type="integer", description="Number of desired pods."),
              Column("Current", type="integer", description="Number of created pods."),
              Column("Ready", type="integer", description="Number of ready pods."), AGE,

@@ -31,8 +31,9 @@ from cluster.objects import (
 from cluster.stages import Round, Stage
 from cluster.stages import images as image_refs
 from cluster.stages.profiles import Delay
+from cluster.version import GIT_VERSION
 
-KUBELET_VERSION = "v1.37.0-kubelab"  # = gitVersion of web/kubeapi/version.py: kubectl sees one release
+KUBELET_VERSION = GIT_VERSION  # the API's gitVersion too: kubectl sees one release
 CONTAINER_RUNTIME_VERSION = "containerd://2.1.4"
 KERNEL_VERSION = "6.8.0-60-generic"
 OS_IMAGE = "Ubuntu 24.04.2 LTS"

@@ -7,12 +7,12 @@ VersionInfo model requires all nine fields, as strings.
 
 from typing import Any
 
-MAJOR, MINOR = "1", "37"
+from cluster.version import GIT_VERSION, MAJOR, MINOR
 
 
 def version_info() -> dict[str, Any]:
     return {"major": MAJOR, "minor": MINOR, "emulationMajor": MAJOR, "emulationMinor": MINOR,
             "minCompatibilityMajor": MAJOR, "minCompatibilityMinor": str(int(MINOR) - 1),
-            "gitVersion": f"v{MAJOR}.{MINOR}.0-kubelab", "gitCommit": "0" * 40, "gitTreeState": "clean",
+            "gitVersion": GIT_VERSION, "gitCommit": "0" * 40, "gitTreeState": "clean",
             "buildDate": "2026-01-01T00:00:00Z", "goVersion": "go1.25.0", "compiler": "gc",
             "platform": "linux/amd64"}
