@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from cluster import kubelet, scheduler
 from cluster.actions import Action
-from cluster.controllers import events, garbage_collector, namespace, replicaset
+from cluster.controllers import events, garbage_collector, namespace, replicaset, serviceaccount
 from cluster.state import ClusterState
 
 Controller = Callable[[ClusterState], list[Action]]
@@ -18,6 +18,7 @@ Controller = Callable[[ClusterState], list[Action]]
 # ReplicaSet's pods from creation to running instead of needing a pass per step.
 CONTROLLERS: tuple[tuple[str, Controller], ...] = (
     ("namespace", namespace.reconcile),
+    ("serviceaccount", serviceaccount.reconcile),
     ("garbage-collector", garbage_collector.reconcile),
     ("replicaset", replicaset.reconcile),
     ("scheduler", scheduler.reconcile),
