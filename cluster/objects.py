@@ -35,7 +35,19 @@ class Ref:
 
 
 def copy(obj: Obj) -> Obj:
-    return _copy.deepcopy(obj)
+    """A deep copy of a JSON document; several times faster than `copy.deepcopy`, which a
+    reconcile round calls thousands of times."""
+    return _clone(obj)  # type: ignore[no-any-return]
+
+
+def _clone(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clone(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clone(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return _copy.deepcopy(value)  # not JSON (a datetime a test put in): copy it the slow, general way
 
 
 def split_api_version(api_version: str) -> tuple[str, str]:

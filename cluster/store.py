@@ -14,6 +14,7 @@ scheduler, the kubelet) goes through this module. Each write, in one transaction
 No model signals, no logic in `save()`: announcements are only sent from here.
 """
 
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
@@ -58,6 +59,15 @@ class _Writes:
     log: list[WatchEvent] = field(default_factory=list)
     flushed: int = 0
     logged: int = 0
+    # Who wrote (a controller's name, or "apiserver" for the API) and the plain sentences its
+    # actions carried, announced with the hint for the page's activity feed and architecture strip.
+    actor: str = "apiserver"
+    narrations: list[str] = field(default_factory=list)
+    # Controllers' writes come in batches: their resourceVersions are reserved in one step and
+    # their new rows inserted in one statement, which is most of what makes a round fast.
+    reserved: list[int] = field(default_factory=list)
+    rows: list[KubeObject] = field(default_factory=list)
+    pending: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     @property
     def count(self) -> int:
@@ -69,30 +79,37 @@ class _Writes:
             self._announce_on_commit()
 
     def next_rv(self) -> int:
+        if not self.reserved:
+            self.reserve(1)
+        return self.reserved.pop(0)
+
+    def reserve(self, count: int) -> None:
+        """Take the next `count` resourceVersions (unused ones are harmless gaps: versions are opaque)."""
         # A learner's write wakes the reconcile loop; the loop's own writes need not.
         dirty = ", dirty = %s" if self.from_api else ""
         params: list[Any] = [True] if self.from_api else []
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE cluster_sandbox SET resource_version = resource_version + 1{dirty} "
-                "WHERE id = %s RETURNING resource_version", [*params, self.sandbox.pk])
+                f"UPDATE cluster_sandbox SET resource_version = resource_version + %s{dirty} "
+                "WHERE id = %s RETURNING resource_version", [count, *params, self.sandbox.pk])
             row = cursor.fetchone()
         if row is None:
             raise errors.not_found("sandboxes", "", self.sandbox.name)
         self.last_rv = int(row[0])
+        self.reserved = list(range(self.last_rv - count + 1, self.last_rv + 1))
         if self.state is not None:
-            if self.last_rv != self.state.resource_version + 1:
+            if self.last_rv - count != self.state.resource_version:
                 self.state.interleaved = True  # a write we did not make landed in between
             self.state.resource_version = self.last_rv
         self._announce_on_commit()
-        return self.last_rv
 
     def _announce_on_commit(self) -> None:
         if self.announced:
             return
         self.announced = True
         sandbox_id, from_api = self.sandbox.pk, self.from_api
-        transaction.on_commit(lambda: announce.changed(sandbox_id, self.last_rv, reconcile=from_api))
+        transaction.on_commit(lambda: announce.changed(sandbox_id, self.last_rv, reconcile=from_api,
+                                                       actor=self.actor, narrations=self.narrations))
 
     def record(self, event_type: str, obj: Obj, rv: int) -> None:
         group, _ = split_api_version(obj["apiVersion"])
@@ -100,6 +117,7 @@ class _Writes:
                                    kind=obj["kind"], namespace=namespace_of(obj), name=name_of(obj), object=obj))
 
     def flush(self) -> None:
+        self.insert_rows()
         if self.log:
             WatchEvent.objects.bulk_create(self.log)
             self.flushed += len(self.log)
@@ -117,17 +135,40 @@ class _Writes:
             kind.allocate(new, self._existing(kind))
         admission.stamp_new(new, uid=uid, now=self.now)
         new["metadata"]["resourceVersion"] = str(rv)
-        try:
-            with transaction.atomic():
-                KubeObject.objects.create(sandbox=self.sandbox, **_columns(kind, new))
-        except IntegrityError:
-            raise errors.already_exists(kind.plural, kind.group, name_of(new)) from None
+        self.insert(kind, new)
         self.record("ADDED", new, rv)
         if self.state is not None:
             self.state.put(new)
         return new
 
+    def insert(self, kind: Kind, new: Obj) -> None:
+        if self.state is None:
+            try:
+                with transaction.atomic():
+                    KubeObject.objects.create(sandbox=self.sandbox, **_columns(kind, new))
+            except IntegrityError:
+                raise errors.already_exists(kind.plural, kind.group, name_of(new)) from None
+            return
+        ref = Ref.to(new)
+        if self.state.get(ref.kind, ref.namespace, ref.name, ref.group) is not None:
+            raise errors.already_exists(kind.plural, kind.group, name_of(new))
+        self.rows.append(KubeObject(sandbox=self.sandbox, **_columns(kind, new)))
+        self.pending.add(ref.key)
+
+    def insert_rows(self) -> None:
+        """Insert the batch's new rows; a name someone else took meanwhile is a Conflict for the round."""
+        if not self.rows:
+            return
+        rows, self.rows = self.rows, []
+        self.pending.clear()
+        try:
+            KubeObject.objects.bulk_create(rows)
+        except IntegrityError:
+            raise errors.conflict(rows[0].kind.lower() + "s", rows[0].group, rows[0].name) from None
+
     def update(self, kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> Obj:
+        if Ref.to(old).key in self.pending:
+            self.insert_rows()  # an update of an object this batch created: its row must exist first
         merged = admission.prepare_update(kind, old, new, subresource=subresource)
         expected = str(new.get("metadata", {}).get("resourceVersion") or old["metadata"]["resourceVersion"])
         if expected != old["metadata"]["resourceVersion"]:
@@ -136,7 +177,7 @@ class _Writes:
             return self.remove(kind, merged)
         rv = self.next_rv()
         merged["metadata"]["resourceVersion"] = str(rv)
-        written = _rows(self.sandbox, kind, old).filter(resource_version=int(expected)).update(**_columns(kind, merged))
+        written = _conditional_update(self.sandbox, kind, old, merged, int(expected))
         if written != 1:
             raise errors.conflict(kind.plural, kind.group, name_of(old))
         self.record("MODIFIED", merged, rv)
@@ -145,6 +186,8 @@ class _Writes:
         return merged
 
     def remove(self, kind: Kind, obj: Obj) -> Obj:
+        if Ref.to(obj).key in self.pending:
+            self.insert_rows()
         rv = self.next_rv()
         deleted, _ = _rows(self.sandbox, kind, obj).filter(uid=obj["metadata"]["uid"]).delete()
         if not deleted:
@@ -183,10 +226,11 @@ class _Writes:
         return self._write_metadata(kind, obj, new)
 
     def _write_metadata(self, kind: Kind, old: Obj, new: Obj) -> Obj:
+        if Ref.to(old).key in self.pending:
+            self.insert_rows()
         rv = self.next_rv()
         new["metadata"]["resourceVersion"] = str(rv)
-        written = _rows(self.sandbox, kind, old).filter(
-            resource_version=int(old["metadata"]["resourceVersion"])).update(**_columns(kind, new))
+        written = _conditional_update(self.sandbox, kind, old, new, int(old["metadata"]["resourceVersion"]))
         if written != 1:
             raise errors.conflict(kind.plural, kind.group, name_of(old))
         self.record("MODIFIED", new, rv)
@@ -203,10 +247,15 @@ class _Writes:
     def _require_namespace(self, namespace: str, *, events_allowed: bool = False) -> None:
         """The namespace must exist; a terminating one takes no new content but Events, which report
         the pods being stopped inside it (the namespace controller deletes them last)."""
-        row = KubeObject.objects.filter(sandbox=self.sandbox, group="", kind="Namespace", name=namespace).first()
-        if row is None:
+        if self.state is not None:
+            ns = self.state.get("Namespace", "", namespace)
+            exists, terminating = ns is not None, ns is not None and bool(ns["metadata"].get("deletionTimestamp"))
+        else:
+            row = KubeObject.objects.filter(sandbox=self.sandbox, group="", kind="Namespace", name=namespace).first()
+            exists, terminating = row is not None, row is not None and row.deletion_timestamp is not None
+        if not exists:
             raise errors.not_found("namespaces", "", namespace)
-        if row.deletion_timestamp is not None and not events_allowed:
+        if terminating and not events_allowed:
             raise errors.forbidden(f"unable to create new content in namespace {namespace} because it is being "
                                    "terminated", {"name": namespace, "kind": "namespaces"})
 
@@ -248,6 +297,29 @@ def _columns(kind: Kind, obj: Obj) -> dict[str, Any]:
         "deletion_timestamp": parse_time(meta.get("deletionTimestamp")), "finalizers": meta.get("finalizers") or [],
         "body": obj,
     }
+
+
+_UPDATE = ('UPDATE cluster_kubeobject SET resource_version = %s, generation = %s, labels = %s{j}, '
+           'owner_uids = %s{j}, deletion_timestamp = %s, finalizers = %s{j}, body = %s{j} '
+           'WHERE sandbox_id = %s AND "group" = %s AND kind = %s AND namespace = %s AND name = %s '
+           'AND resource_version = %s')
+
+
+def _conditional_update(sandbox: Sandbox, kind: Kind, old: Obj, new: Obj, expected: int) -> int:
+    """Write `new` over `old` only if the row is still at `expected`; the number of rows written.
+
+    Plain SQL rather than a queryset: this runs for nearly every write of a reconcile round,
+    and building the ORM query cost more than executing it.
+    """
+    c = _columns(kind, new)
+    ops = connection.ops
+    sql = _UPDATE.format(j="::jsonb" if connection.vendor == "postgresql" else "")
+    params = [c["resource_version"], c["generation"], json.dumps(c["labels"]), json.dumps(c["owner_uids"]),
+              ops.adapt_datetimefield_value(c["deletion_timestamp"]), json.dumps(c["finalizers"]),
+              json.dumps(c["body"]), sandbox.pk, kind.group, kind.kind, c["namespace"], c["name"], expected]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
 
 
 def _rows(sandbox: Sandbox, kind: Kind, obj: Obj) -> Any:
@@ -390,7 +462,7 @@ class Applied:
     written: int = 0
 
 
-def apply(sandbox: Sandbox, actions: Iterable[Action], state: ClusterState) -> Applied:
+def apply(sandbox: Sandbox, actions: Iterable[Action], state: ClusterState, actor: str = "") -> Applied:
     """Carry out a controller's actions in one transaction, keeping `state` in step.
 
     Returns the wake-up times the actions asked for and how many writes were made. A
@@ -398,8 +470,12 @@ def apply(sandbox: Sandbox, actions: Iterable[Action], state: ClusterState) -> A
     reloads the state and runs again, which is safe because controllers are level-triggered.
     """
     applied = Applied()
+    actions = list(actions)
     with transaction.atomic():
         writes = _Writes(sandbox, state.now, from_api=False, state=state)
+        writes_needed = sum(1 for a in actions if not isinstance(a, WakeAt | AppendLog))
+        if writes_needed:
+            writes.reserve(writes_needed)
         for action in actions:
             if isinstance(action, WakeAt):
                 applied.wakes.append(action.at)
@@ -413,6 +489,9 @@ def apply(sandbox: Sandbox, actions: Iterable[Action], state: ClusterState) -> A
 def _apply_one(writes: _Writes, state: ClusterState, action: Action) -> None:
     try:
         _dispatch(writes, state, action)
+        narration = getattr(action, "narration", "")
+        if narration:
+            writes.narrations.append(narration)
     except errors.StatusError as error:
         if error.code in (409, 410) or error.reason == "NotFound" and isinstance(action, Update):
             raise  # the state is stale: the caller reloads and runs the controllers again
