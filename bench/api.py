@@ -9,6 +9,7 @@ worker, and Redis (REDIS_URL, or an embedded one). Targets: mutating p99 under 1
 LIST p99 under 300 ms, on a 2-core machine.
 
     .venv/bin/python bench/api.py
+    .venv/bin/python bench/api.py --server daphne     # the same against Daphne, to compare
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/api.py
 """
 
@@ -52,10 +53,16 @@ def seed() -> Sandbox:
     return sandbox
 
 
-def start_server(redis_url: str, logs: Path) -> tuple[list[processes.Child], str]:
+def server_argv(server: str, port: int) -> list[str]:
+    if server == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "web.asgi:application"]
+    return commands.asgi_server(port)
+
+
+def start_server(server: str, redis_url: str, logs: Path) -> tuple[list[processes.Child], str]:
     port = embedded_redis.free_port()
     env = {**os.environ, "REDIS_URL": redis_url, "KUBELAB_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    web = processes.start("web", commands.asgi_server(port), env, log=(logs / "web.log").open("wb"),
+    web = processes.start("web", server_argv(server, port), env, log=(logs / "web.log").open("wb"),
                           cwd=commands.PROJECT)
     worker = processes.start("worker", commands.worker("bench", concurrency=1, loglevel="warning"), env,
                              log=(logs / "worker.log").open("wb"), cwd=commands.PROJECT)
@@ -109,6 +116,7 @@ async def measure(url: str, token: str, kind: str, clients: int) -> dict[str, fl
 
 
 def main() -> None:
+    server = sys.argv[sys.argv.index("--server") + 1] if "--server" in sys.argv else "uvicorn"
     call_command("migrate", verbosity=0)
     sandbox = seed()
     logs = Path(tempfile.mkdtemp(prefix="kubelab-bench-api-"))
@@ -118,14 +126,14 @@ def main() -> None:
         if not redis_url:
             redis_child, redis_url = embedded_redis.start(logs / "redis")
             started.append(redis_child)
-        children, url = start_server(redis_url, logs)
+        children, url = start_server(server, redis_url, logs)
         started += children
         results = {f"{kind}@{clients}": asyncio.run(measure(url, sandbox.token, kind, clients))
                    for clients in (1, 10) for kind in SAMPLES}
     finally:
         processes.stop(list(reversed(started)))
         Sandbox.objects.filter(pk=sandbox.pk).delete()
-    print(json.dumps({"benchmark": "api", "objects_in_namespace": OBJECTS,
+    print(json.dumps({"benchmark": "api", "server": server, "objects_in_namespace": OBJECTS,
                       "database": django.db.connection.vendor,
                       "targets_ms": {"mutating_p99": 100, "list_p99": 300}, "results": results}, indent=2))
 
