@@ -102,8 +102,14 @@ def unregistered(node: Obj, rnd: Round) -> bool:
 
 
 def not_ready(node: Obj, rnd: Round) -> bool:
-    ready = condition(node, "Ready")
-    return serving(node) and (ready is None or ready.get("status") != "True")
+    """A running kubelet whose node shows any condition other than healthy (say, after the node
+    controller marked them Unknown while it was down) reports them all afresh."""
+    return serving(node) and any(_off(node, kind, status) for kind, status, _, _ in HEALTHY)
+
+
+def _off(node: Obj, kind: str, status: str) -> bool:
+    current = condition(node, kind)
+    return current is None or current.get("status") != status
 
 
 def missing_images(node: Obj, rnd: Round) -> list[str]:
@@ -140,7 +146,8 @@ def _indexes_in_use(node: Obj, rnd: Round) -> list[int]:
 
 def report_ready(node: Obj, rnd: Round) -> list[Action]:
     new = copy(node)
-    set_condition(new.setdefault("status", {}), node_condition(*HEALTHY[-1], now=rnd.now))
+    for healthy in HEALTHY:
+        set_condition(new.setdefault("status", {}), node_condition(*healthy, now=rnd.now))
     return [Update(new, narration=f"kubelet on {name_of(node)}: node is Ready again"),
             kubelet_event(node, NodeEvent.READY)]
 

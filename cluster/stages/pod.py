@@ -15,18 +15,34 @@ Stopping, when the pod is deleted (it has a deletionTimestamp, its grace period 
 
 A pod bound to a node that no longer exists, and a deleted pod never bound to a node, go
 at once. Pods on a node whose kubelet is stopped stay as they are.
+
+Between start and stop, the rows of other modules join this table: failed image pulls
+(`pulling`), probes (`probes`), and exits, crash loops and restarts (`restarts`). What each
+container's process does is its plan (`process`); docs/containers.md has the rules.
 """
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from cluster.actions import Action, Emit, Remove, Update
-from cluster.objects import Obj, Ref, condition, copy, is_terminating, name_of, namespace_of, parse_time, uid_of
-from cluster.stages import Round, Stage
+from cluster.objects import Obj, Ref, condition, is_terminating, name_of, namespace_of, parse_time, uid_of
+from cluster.stages import Round, Stage, probes, pulling, restarts
 from cluster.stages import images as image_refs
 from cluster.stages import pod_status as status
-from cluster.stages.node import KUBELET, internal_ip, serving
+from cluster.stages.node import internal_ip, serving
+from cluster.stages.pod_facts import (
+    PodEvent,
+    container_statuses,
+    event,
+    host,
+    live_here,
+    node_name,
+    output,
+    process_of,
+    recorded,
+    with_containers,
+    with_status,
+)
 from cluster.stages.profiles import Delay, realistic
 
 SANDBOX = Delay(1.0, jitter=0.5, salt="sandbox")
@@ -34,30 +50,10 @@ START = Delay(0.5, jitter=0.3, salt="start")
 STOP = Delay(1.0, jitter=1.5, salt="stop")
 
 
-class PodEvent(StrEnum):
-    PULLING = "Pulling"
-    PULLED = "Pulled"
-    CREATED = "Created"
-    STARTED = "Started"
-    KILLING = "Killing"
-
-
 # --- reading a pod ---------------------------------------------------------------------------
-
-def node_name(pod: Obj) -> str:
-    return str((pod.get("spec") or {}).get("nodeName") or "")
-
-
-def host(pod: Obj, rnd: Round) -> Obj | None:
-    return rnd.node(node_name(pod))
-
 
 def finalized(pod: Obj) -> bool:
     return not pod.get("metadata", {}).get("finalizers")
-
-
-def container_statuses(pod: Obj) -> list[dict[str, Any]]:
-    return list((pod.get("status") or {}).get("containerStatuses") or [])
 
 
 def creating(pod: Obj) -> bool:
@@ -78,11 +74,6 @@ def pulling_message(image: str) -> str:
 
 def killing_message(container: str) -> str:
     return f"Stopping container {container}"
-
-
-def recorded(pod: Obj, rnd: Round, reason: str, message: str) -> bool:
-    """Whether this kubelet already said this about this pod: events are its memory of actions without status."""
-    return rnd.state.similar_event((uid_of(pod), reason, message, KUBELET)) is not None
 
 
 def images_to_pull(pod: Obj, node: Obj) -> list[str]:
@@ -110,12 +101,6 @@ def used_ips(node: Obj, rnd: Round) -> list[str]:
 
 
 # --- predicates ------------------------------------------------------------------------------
-
-def live_here(pod: Obj, rnd: Round) -> bool:
-    """Bound to a serving node, not deleted, not finished: the kubelet is bringing it up."""
-    return (bool(node_name(pod)) and not is_terminating(pod) and serving(host(pod, rnd))
-            and (pod.get("status") or {}).get("phase") not in status.FINISHED)
-
 
 def awaiting_kubelet(pod: Obj, rnd: Round) -> bool:
     return live_here(pod, rnd) and not container_statuses(pod)
@@ -193,16 +178,6 @@ def stop_time(pod: Obj, rnd: Round) -> timedelta:
 
 # --- effects ---------------------------------------------------------------------------------
 
-def with_status(pod: Obj, new_status: dict[str, Any]) -> Obj:
-    new = copy(pod)
-    new["status"] = new_status
-    return new
-
-
-def event(pod: Obj, reason: str, message: str) -> Emit:
-    return Emit(pod, reason, message, KUBELET, host=node_name(pod))
-
-
 def accept(pod: Obj, rnd: Round) -> list[Action]:
     node = host(pod, rnd) or {}
     new = with_status(pod, status.accepted(pod, internal_ip(node), rnd.now))
@@ -214,7 +189,8 @@ def create_sandbox(pod: Obj, rnd: Round) -> list[Action]:
     ip = pod_ip(pod, node, rnd)
     if ip is None:
         return []  # the node's range is full; the pod waits until a pod on this node goes away
-    pulls = [event(pod, PodEvent.PULLING, pulling_message(image)) for image in images_to_pull(pod, node)]
+    pulls = [event(pod, PodEvent.PULLING, pulling_message(str(c.get("image"))), str(c.get("name")))
+             for c in status.containers(pod) if must_pull(c, node)]
     return [Update(with_status(pod, status.sandbox_ready(pod, ip, rnd.now))), *pulls]
 
 
@@ -226,28 +202,39 @@ def pod_ip(pod: Obj, node: Obj, rnd: Round) -> str | None:
 
 
 def start_containers(pod: Obj, rnd: Round) -> list[Action]:
-    events: list[Action] = []
+    """Each container starts, or waits in ErrImagePull when its image cannot be pulled."""
+    actions: list[Action] = []
+    changed: dict[str, dict[str, Any]] = {}
     pulled = pulled_here(pod, rnd)
+    current = {str(cs.get("name")): cs for cs in container_statuses(pod)}
     for container in status.containers(pod):
         name, image = str(container.get("name")), str(container.get("image"))
-        events += [pulled_event(pod, image, image in pulled),
-                   event(pod, PodEvent.CREATED, f"Created container: {name}"),
-                   event(pod, PodEvent.STARTED, f"Started container {name}")]
-    new = with_status(pod, status.started(pod, rnd.now))
-    return [Update(new, narration=f"kubelet on {node_name(pod)}: pod {name_of(pod)} is running"), *events]
+        process = process_of(pod, container)
+        if process.pull_error and image in pulled:
+            changed[name], messages = pulling.pull_failed(container, current.get(name, {}), process.pull_error)
+            actions += pulling.failure_events(pod, name, messages)
+            continue
+        changed[name] = status.running(container, uid_of(pod), rnd.now, ready=not container.get("readinessProbe"))
+        actions += [pulled_event(pod, image, image in pulled, name),
+                    event(pod, PodEvent.CREATED, f"Created container: {name}", name),
+                    event(pod, PodEvent.STARTED, f"Started container {name}", name),
+                    *output(pod, changed[name], process, rnd.now)]
+    update = with_containers(pod, changed, rnd.now, narration=f"kubelet on {node_name(pod)}: pod {name_of(pod)} "
+                                                              "is running")
+    return [*update, *actions]
 
 
-def pulled_event(pod: Obj, image: str, pulled: bool) -> Emit:
+def pulled_event(pod: Obj, image: str, pulled: bool, container: str) -> Emit:
     if not pulled:
         return event(pod, PodEvent.PULLED,
-                     f'Container image "{image}" already present on machine and can be accessed by the pod')
+                     f'Container image "{image}" already present on machine and can be accessed by the pod', container)
     took = image_refs.go_duration(image_refs.pull_seconds(image, uid_of(pod)))
     return event(pod, PodEvent.PULLED, f'Successfully pulled image "{image}" in {took} ({took} including waiting). '
-                                       f"Image size: {image_refs.size(image)} bytes.")
+                                       f"Image size: {image_refs.size(image)} bytes.", container)
 
 
 def kill(pod: Obj, rnd: Round) -> list[Action]:
-    return [event(pod, PodEvent.KILLING, killing_message(name)) for name in unwarned(pod, rnd)]
+    return [event(pod, PodEvent.KILLING, killing_message(name), name) for name in unwarned(pod, rnd)]
 
 
 def stop(pod: Obj, rnd: Round) -> list[Action]:
@@ -260,11 +247,30 @@ def remove(pod: Obj, rnd: Round) -> list[Action]:
     return [Remove(Ref.to(pod), narration=f"kubelet on {node_name(pod) or '(no node)'}: pod {where} removed")]
 
 
+def readiness_out_of_date(pod: Obj, rnd: Round) -> bool:
+    """Running containers all ready, yet the pod says not Ready: the node controller marked it so
+    while this node was unreachable, and the kubelet, back, reports the truth again."""
+    statuses = container_statuses(pod)
+    ready = condition(pod, "Ready")
+    return (live_here(pod, rnd) and (pod.get("status") or {}).get("phase") == "Running" and bool(statuses)
+            and all(cs.get("ready") for cs in statuses) and (ready is None or ready.get("status") != "True"))
+
+
+def report_readiness(pod: Obj, rnd: Round) -> list[Action]:
+    new = with_status(pod, status.summarized(pod, container_statuses(pod), rnd.now))
+    return [Update(new, narration=f"kubelet on {node_name(pod)}: pod {name_of(pod)} is Ready again")]
+
+
 STAGES = (
     Stage("pod-orphaned", "Pod", when=orphaned, then=remove),
+    Stage("pod-ready-again", "Pod", when=readiness_out_of_date, then=report_readiness),
     Stage("pod-accept", "Pod", when=awaiting_kubelet, then=accept),
     Stage("pod-sandbox", "Pod", when=awaiting_sandbox, then=create_sandbox, delay=SANDBOX, since=start_time),
     Stage("pod-start", "Pod", when=awaiting_start, then=start_containers, delay=pull_time, since=sandbox_time),
+    *pulling.STAGES,
+    *probes.STAGES[:2],  # Unhealthy events, then liveness kills: before the exits they cause are handled
+    *restarts.STAGES,
+    probes.STAGES[2],  # readiness, once the container is known to run
     Stage("pod-kill", "Pod", when=awaiting_kill, then=kill, since=deletion_time),
     Stage("pod-stop", "Pod", when=awaiting_stop, then=stop, delay=stop_time, since=deletion_time),
     Stage("pod-remove", "Pod", when=awaiting_removal, then=remove),

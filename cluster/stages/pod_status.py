@@ -33,6 +33,11 @@ class PodCondition(StrEnum):
 
 class Reason(StrEnum):
     CONTAINER_CREATING = "ContainerCreating"
+    ERROR = "Error"
+    OOM_KILLED = "OOMKilled"
+    CRASH_LOOP = "CrashLoopBackOff"
+    ERR_IMAGE_PULL = "ErrImagePull"
+    IMAGE_PULL_BACK_OFF = "ImagePullBackOff"
     CONTAINERS_NOT_READY = "ContainersNotReady"
     POD_COMPLETED = "PodCompleted"
     COMPLETED = "Completed"
@@ -88,20 +93,35 @@ def waiting(container: dict[str, Any]) -> dict[str, Any]:
             "state": {"waiting": {"reason": str(Reason.CONTAINER_CREATING)}}}
 
 
-def running(container: dict[str, Any], pod_uid: str, now: datetime) -> dict[str, Any]:
-    image = str(container.get("image", ""))
-    return {"containerID": images.container_id(pod_uid, str(container.get("name", ""))),
-            "image": images.reference(image), "imageID": images.image_id(image), "lastState": {},
-            "name": container.get("name", ""), "ready": True, "restartCount": 0, "started": True,
+def running(container: dict[str, Any], pod_uid: str, now: datetime, *, restart_count: int = 0,
+            last_state: dict[str, Any] | None = None, ready: bool = True) -> dict[str, Any]:
+    """A started container; `ready` is False while a readiness probe has yet to succeed."""
+    image, name = str(container.get("image", "")), str(container.get("name", ""))
+    return {"containerID": images.container_id(pod_uid, name, restart_count),
+            "image": images.reference(image), "imageID": images.image_id(image), "lastState": last_state or {},
+            "name": name, "ready": ready, "restartCount": restart_count, "started": True,
             "state": {"running": {"startedAt": rfc3339(now)}}}
+
+
+def exited(status: dict[str, Any], exit_code: int, reason: str, finished: datetime) -> dict[str, Any]:
+    """The container's process ended (by itself, OOM-killed, or killed by the kubelet)."""
+    started_at = (status.get("state") or {}).get("running", {}).get("startedAt")
+    end = {"containerID": status.get("containerID", ""), "exitCode": exit_code, "finishedAt": rfc3339(finished),
+           "reason": str(reason), "startedAt": started_at or rfc3339(finished)}
+    return {**status, "ready": False, "started": False, "state": {"terminated": end}}
 
 
 def terminated(status: dict[str, Any], now: datetime) -> dict[str, Any]:
     """A container stopped on request: it exited cleanly on SIGTERM."""
-    started_at = (status.get("state") or {}).get("running", {}).get("startedAt")
-    end = {"containerID": status.get("containerID", ""), "exitCode": 0, "finishedAt": rfc3339(now),
-           "reason": str(Reason.COMPLETED), "startedAt": started_at or rfc3339(now)}
-    return {**status, "ready": False, "started": False, "state": {"terminated": end}}
+    return exited(status, 0, Reason.COMPLETED, now)
+
+
+def waiting_as(status: dict[str, Any], reason: str, message: str = "") -> dict[str, Any]:
+    """Waiting to (re)start; a container that ran keeps its last run in `lastState`."""
+    state = status.get("state") or {}
+    last = {"terminated": state["terminated"]} if "terminated" in state else status.get("lastState") or {}
+    waiting = {"reason": str(reason), **({"message": message} if message else {})}
+    return {**status, "lastState": last, "ready": False, "started": False, "state": {"waiting": waiting}}
 
 
 def is_running(status: dict[str, Any]) -> bool:
@@ -125,12 +145,42 @@ def sandbox_ready(pod: Obj, pod_ip: str, now: datetime) -> dict[str, Any]:
     return with_conditions(status, [pod_condition(PodCondition.READY_TO_START, True, now)])
 
 
-def started(pod: Obj, now: datetime) -> dict[str, Any]:
-    """Every container runs; with no readiness probe a started container is ready at once."""
-    uid = str(pod.get("metadata", {}).get("uid", ""))
-    status = {**(pod.get("status") or {}), "phase": str(Phase.RUNNING),
-              "containerStatuses": by_name(running(c, uid, now) for c in containers(pod))}
-    return with_conditions(status, readiness(True, [], now))
+def phase_of(pod: Obj, statuses: list[dict[str, Any]]) -> str:
+    """The pod's phase from its containers' states, as the kubelet's getPhase works it out."""
+    waiting = running_count = stopped_count = succeeded = 0
+    for cs in statuses:
+        state = cs.get("state") or {}
+        if "running" in state:
+            running_count += 1
+        elif "terminated" in state:
+            stopped_count += 1
+            succeeded += state["terminated"].get("exitCode") == 0
+        elif (cs.get("lastState") or {}).get("terminated"):
+            stopped_count += 1  # waiting to restart after it ran
+        else:
+            waiting += 1
+    if waiting or not statuses:
+        return str(Phase.PENDING)
+    if running_count:
+        return str(Phase.RUNNING)
+    policy = (pod.get("spec") or {}).get("restartPolicy", "Always")
+    if policy == "Always":
+        return str(Phase.RUNNING)  # every container is on its way back
+    if stopped_count == succeeded:
+        return str(Phase.SUCCEEDED)
+    return str(Phase.FAILED if policy == "Never" else Phase.RUNNING)
+
+
+def summarized(pod: Obj, statuses: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+    """The pod status for these container statuses: phase, then the Ready and ContainersReady conditions."""
+    phase = phase_of(pod, statuses)
+    status = {**(pod.get("status") or {}), "phase": phase, "containerStatuses": by_name(statuses)}
+    if phase in FINISHED:
+        names = [str(cs.get("name", "")) for cs in statuses]
+        return with_conditions(status, [pod_condition(PodCondition.READY_TO_START, False, now),
+                                        *readiness(False, names, now, reason=Reason.POD_COMPLETED)])
+    unready = [str(cs.get("name", "")) for cs in by_name(statuses) if not cs.get("ready")]
+    return with_conditions(status, readiness(not unready, unready, now))
 
 
 def stopped(pod: Obj, now: datetime) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from cluster.actions import Action, Create, Emit, Remove, Update, WakeAt
 from cluster.objects import Obj, Ref, condition, copy, name_of, rfc3339
 from cluster.stages import heartbeat
 from cluster.stages.node import KUBELET_VERSION
-from cluster.state import ClusterState
+from cluster.state import ClusterState, event_key
 from cluster.store import new_event
 from tests.builders import T0, new_pod, stamp, state_of
 
@@ -40,6 +40,10 @@ def apply(state: ClusterState, action: Action) -> None:
         state.drop(action.ref)
     elif isinstance(action, Emit):
         event = new_event(action, state.now)
+        similar = state.similar_event(event_key(event))
+        if similar is not None:  # repeats fold into a count, as the store does it
+            state.put({**similar, "count": similar["count"] + 1, "lastTimestamp": rfc3339(state.now)})
+            return
         event["metadata"]["name"] = f"{name_of(action.involved)}.{next(_rv):x}"
         state.put(stamp(event, created=state.now))
 

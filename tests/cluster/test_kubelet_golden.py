@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from cluster import kubelet
-from cluster.actions import Action, Create, Delete, Emit, Remove, Update, WakeAt
+from cluster.actions import Action, AppendLog, Create, Delete, Emit, Remove, Update, WakeAt
 from cluster.objects import name_of, namespace_of, parse_time
 from cluster.state import ClusterState
 
@@ -41,6 +41,9 @@ def encode(action: Action) -> dict[str, Any]:
                 "message": action.message, "component": action.component, "type": action.type, "host": action.host}
     if isinstance(action, Remove | Delete):
         return {"action": type(action).__name__, "ref": vars(action.ref), "narration": action.narration}
+    if isinstance(action, AppendLog):
+        return {"action": "AppendLog", "pod": name_of(action.pod), "container": action.container,
+                "attempt": action.attempt, "lines": [[at.isoformat(), text] for at, text in action.lines]}
     assert isinstance(action, WakeAt)
     return {"action": "WakeAt", "at": action.at.isoformat()}
 
@@ -61,4 +64,5 @@ def test_it_matches_the_golden_output(case: str) -> None:
 
 def test_it_has_the_cases_the_stage_table_promises() -> None:
     assert {"bound-pending-pod", "creating-pod-due", "creating-pod-not-due", "running-pod", "terminating-pod",
-            "node-registration", "lease-renewal-due", "lease-renewal-not-due", "stopped-node"} <= set(cases())
+            "node-registration", "lease-renewal-due", "lease-renewal-not-due", "stopped-node", "container-exit-due",
+            "image-pull-retry-due"} <= set(cases())
