@@ -23,6 +23,9 @@ FieldGetter = Callable[[Obj], str]
 # Called on create with the sandbox's existing objects of the same kind, to hand out what
 # must be unique across them (a Service's clusterIP and nodePorts). Raises StatusError.
 Allocator = Callable[[Obj, list[Obj]], None]
+# Called on update with the stored object, the new one (admitted, defaulted) and the sandbox's
+# objects of the same kind: keeps what was allocated, hands out what the change newly needs.
+Reallocator = Callable[[Obj, Obj, list[Obj]], None]
 
 
 def no_defaults(obj: Obj) -> None:
@@ -60,6 +63,7 @@ class Kind:
     columns: tuple[Column, ...] = default_columns()
     cells: Callable[[Obj, datetime], list[Any]] = default_cells
     allocate: Allocator | None = None
+    reallocate: Reallocator | None = None
     verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 
     @property

@@ -23,20 +23,28 @@ DEFAULT_TOLERATIONS = [
 
 
 def default(pod: Obj) -> None:
+    """A pod gets its spec's defaults plus what admission adds to pods only: the service account,
+    priority, service links, and the not-ready/unreachable tolerations of 300 s."""
     spec = pod.setdefault("spec", {})
-    for key, value in (("restartPolicy", "Always"), ("dnsPolicy", "ClusterFirst"),
-                       ("schedulerName", "default-scheduler"), ("terminationGracePeriodSeconds", 30),
-                       ("serviceAccountName", "default"), ("securityContext", {}),
-                       ("enableServiceLinks", True), ("preemptionPolicy", "PreemptLowerPriority"),
-                       ("priority", 0)):
+    default_spec(spec)
+    for key, value in (("serviceAccountName", "default"), ("enableServiceLinks", True),
+                       ("preemptionPolicy", "PreemptLowerPriority"), ("priority", 0)):
         spec.setdefault(key, value)
     spec.setdefault("serviceAccount", spec["serviceAccountName"])
     default_tolerations(spec)
+    pod.setdefault("status", {}).setdefault("phase", "Pending")
+    pod["status"].setdefault("qosClass", qos_class(spec))
+
+
+def default_spec(spec: dict[str, Any]) -> None:
+    """The defaults every pod spec gets, pod templates included (what `get deploy -o yaml` shows)."""
+    for key, value in (("restartPolicy", "Always"), ("dnsPolicy", "ClusterFirst"),
+                       ("schedulerName", "default-scheduler"), ("terminationGracePeriodSeconds", 30),
+                       ("securityContext", {})):
+        spec.setdefault(key, value)
     for container in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
         if isinstance(container, dict):
             default_container(container)
-    pod.setdefault("status", {}).setdefault("phase", "Pending")
-    pod["status"].setdefault("qosClass", qos_class(spec))
 
 
 def default_tolerations(spec: dict[str, Any]) -> None:
@@ -57,7 +65,19 @@ def default_container(container: dict[str, Any]) -> None:
     for port in container.get("ports") or []:
         if isinstance(port, dict):
             port.setdefault("protocol", "TCP")
+    for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+        if isinstance(container.get(probe), dict):
+            default_probe(container[probe])
     normalize_resources(container["resources"])
+
+
+def default_probe(probe: dict[str, Any]) -> None:
+    for key, value in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1),
+                       ("failureThreshold", 3)):
+        probe.setdefault(key, value)
+    if isinstance(probe.get("httpGet"), dict):
+        probe["httpGet"].setdefault("path", "/")
+        probe["httpGet"].setdefault("scheme", "HTTP")
 
 
 def normalize_resources(resources: Any) -> None:

@@ -26,8 +26,7 @@ def default(rs: Obj) -> None:
 def default_template(spec: dict[str, Any]) -> None:
     template = spec.get("template")
     if isinstance(template, dict) and isinstance(template.get("spec"), dict):
-        fake_pod = {"spec": template["spec"]}
-        pod_kind.default(fake_pod)
+        pod_kind.default_spec(template["spec"])
         template.setdefault("metadata", {})
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from cluster.errors import Cause
 from cluster.kinds import Kind, base_fields, register
 from cluster.kinds.printing import AGE, NAME, Column, age
-from cluster.kinds.service_allocation import allocate
+from cluster.kinds.service_allocation import allocate, reallocate
 from cluster.kinds.workload import labels_text, set_missing
 from cluster.objects import Obj, name_of
 from cluster.validation import dns1123_label, invalid_value, object_meta, required, unsupported_value
@@ -171,5 +171,5 @@ SERVICE = register(Kind(
              Column("Port(s)", description="The list of ports that are exposed by this service."), AGE,
              Column("Selector", priority=1, description="Route service traffic to pods with label keys and values "
                     "matching this selector.")),
-    cells=cells, allocate=allocate,
+    cells=cells, allocate=allocate, reallocate=reallocate,
 ))

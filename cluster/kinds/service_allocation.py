@@ -4,7 +4,8 @@ A real API server keeps bitmaps of the service CIDR (10.96.0.0/12 here, kubeadm'
 and of the node port range (30000-32767). It picks at random; KubeLab picks the lowest free
 value so that two sandboxes replaying the same steps see the same addresses. The API server's
 own `kubernetes` service always takes the first address, 10.96.0.1; other services start at
-10.96.0.10 (10.96.0.10 is where kubeadm puts cluster DNS, which KubeLab does not run).
+10.96.0.10, which every sandbox gives its `kube-dns` Service first (kubeadm's address for
+cluster DNS), so learners' services start at 10.96.0.11.
 A value the client asks for is honoured if it is free and in range, and refused otherwise.
 """
 
@@ -21,6 +22,7 @@ KUBERNETES_SERVICE_IP = SERVICE_CIDR.network_address + 1
 FIRST_DYNAMIC_IP = SERVICE_CIDR.network_address + 10
 NODE_PORTS = range(30000, 32768)
 NODE_PORT_TYPES = ("NodePort", "LoadBalancer")
+HEADLESS = "None"
 
 
 def allocate(svc: Obj, existing: list[Obj]) -> None:
@@ -80,9 +82,9 @@ def check_requested_ip(svc: Obj, requested: str, used: set[str]) -> None:
         raise_ip(svc, requested, f"failed to allocate IP {requested}: provided IP is already allocated")
 
 
-def raise_ip(svc: Obj, requested: str, why: str) -> NoReturn:
+def raise_ip(svc: Obj, requested: str, why: str, path: str = "spec.clusterIPs") -> NoReturn:
     # Go prints the field's value as a string slice: []string{"10.96.0.10"}.
-    cause = Cause("spec.clusterIPs", f'Invalid value: []string{{"{requested}"}}: {why}', "FieldValueInvalid")
+    cause = Cause(path, f'Invalid value: []string{{"{requested}"}}: {why}', "FieldValueInvalid")
     raise errors.invalid("Service", "", name_of(svc), [cause])
 
 
@@ -137,3 +139,93 @@ def first_free_port(used: set[int]) -> int:
             return port
     raise errors.StatusError(500, "InternalError", "Internal error occurred: failed to allocate a nodePort: "
                              "range is full")
+
+
+# --- updates ------------------------------------------------------------------------------
+# On update the API server keeps what it handed out even when the new body leaves it out
+# (`kubectl apply` of the original YAML must not lose the cluster IP), releases what the
+# new type no longer uses, and hands out what it newly needs (ClusterIP -> NodePort gets
+# node ports). These mirror `dropTypeDependentFields` and `patchAllocatedValues` in
+# Kubernetes' service storage.
+
+
+def reallocate(old: Obj, new: Obj, existing: list[Obj]) -> None:
+    """The Service kind's update hook: the store calls it with the stored and the new version."""
+    others = [s for s in existing if (namespace_of(s), name_of(s)) != (namespace_of(new), name_of(new))]
+    old_spec, spec = old.get("spec") or {}, new.setdefault("spec", {})
+    drop_type_dependent_fields(old_spec, spec, new)
+    patch_allocated_values(old_spec, spec)
+    if needs_cluster_ip(spec):
+        if needs_cluster_ip(old_spec) and old_spec.get("clusterIP"):
+            if spec.get("clusterIP") != old_spec["clusterIP"]:
+                raise_ip(new, str(spec.get("clusterIP")), "may not change once set", "spec.clusterIPs[0]")
+        elif spec.get("clusterIP") != HEADLESS:
+            allocate_cluster_ip(new, used_ips(others))  # from ExternalName: a first address
+    if wants_node_ports(spec):
+        allocate_node_ports(new, used_node_ports(others))
+
+
+
+def needs_cluster_ip(spec: dict[str, Any]) -> bool:
+    return spec.get("type") != "ExternalName"
+
+
+def needs_node_ports(spec: dict[str, Any]) -> bool:
+    return spec.get("type") in NODE_PORT_TYPES
+
+
+def needs_health_check_port(spec: dict[str, Any]) -> bool:
+    return spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+
+
+def externally_accessible(spec: dict[str, Any]) -> bool:
+    return needs_node_ports(spec) or bool(spec.get("externalIPs"))
+
+
+def drop_type_dependent_fields(old: dict[str, Any], spec: dict[str, Any], svc: Obj) -> None:
+    """Wipe what only the old type used, unless the user changed it (then it is theirs and validation judges)."""
+    if needs_cluster_ip(old) and not needs_cluster_ip(spec):
+        for key in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+            if key in spec and spec[key] == old.get(key):
+                del spec[key]
+    if needs_node_ports(old) and not needs_node_ports(spec) and _node_ports(spec) == _node_ports(old):
+        for port in spec.get("ports") or []:
+            port.pop("nodePort", None)
+    if needs_health_check_port(old) and not needs_health_check_port(spec) \
+            and spec.get("healthCheckNodePort") == old.get("healthCheckNodePort"):
+        spec.pop("healthCheckNodePort", None)
+    if old.get("type") == "LoadBalancer" and spec.get("type") != "LoadBalancer":
+        _drop_if_same(old, spec, ("allocateLoadBalancerNodePorts", "loadBalancerClass"))
+        svc.setdefault("status", {})["loadBalancer"] = {}
+    if externally_accessible(old) and not externally_accessible(spec):
+        _drop_if_same(old, spec, ("externalTrafficPolicy",))
+
+
+def _drop_if_same(old: dict[str, Any], spec: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if key in spec and spec[key] == old.get(key):
+            del spec[key]
+
+
+def _node_ports(spec: dict[str, Any]) -> list[Any]:
+    return [p.get("nodePort") for p in spec.get("ports") or [] if isinstance(p, dict)]
+
+
+def patch_allocated_values(old: dict[str, Any], spec: dict[str, Any]) -> None:
+    """Put back what was allocated and the new body leaves out: the cluster IP(s), node ports by port name."""
+    if needs_cluster_ip(old) and needs_cluster_ip(spec):
+        if not spec.get("clusterIP") and old.get("clusterIP"):
+            spec["clusterIP"] = old["clusterIP"]
+        if not spec.get("clusterIPs") and old.get("clusterIPs"):
+            spec["clusterIPs"] = list(old["clusterIPs"])
+    if needs_node_ports(old) and needs_node_ports(spec):
+        taken = {p for p in _node_ports(old) if p} & {p for p in _node_ports(spec) if p}
+        by_name = {p.get("name", ""): p.get("nodePort") for p in old.get("ports") or [] if isinstance(p, dict)}
+        for port in spec.get("ports") or []:
+            if isinstance(port, dict) and not port.get("nodePort"):
+                previous = by_name.get(port.get("name", ""))
+                if previous and previous not in taken:
+                    port["nodePort"] = previous
+    if needs_health_check_port(old) and needs_health_check_port(spec) and not spec.get("healthCheckNodePort"):
+        if old.get("healthCheckNodePort"):
+            spec["healthCheckNodePort"] = old["healthCheckNodePort"]

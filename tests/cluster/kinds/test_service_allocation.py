@@ -76,11 +76,12 @@ def test_it_allocates_through_the_store(sandbox: Sandbox) -> None:
     assert kubernetes["spec"]["clusterIPs"] == ["10.96.0.1"]
     web = store.create(sandbox, service("web", type="NodePort"), namespace="default")
     api = store.create(sandbox, service("api", type="NodePort"), namespace="kube-system")
-    assert (web["spec"]["clusterIP"], api["spec"]["clusterIP"]) == ("10.96.0.10", "10.96.0.11")
+    # 10.96.0.10 is the seeded kube-dns Service's.
+    assert (web["spec"]["clusterIP"], api["spec"]["clusterIP"]) == ("10.96.0.11", "10.96.0.12")
     assert (web["spec"]["ports"][0]["nodePort"], api["spec"]["ports"][0]["nodePort"]) == (30000, 30001)
     with pytest.raises(StatusError) as taken:
         store.create(sandbox, service("db", type="NodePort", ports=[{"port": 5432, "nodePort": 30000}]),
                      namespace="default")
     assert taken.value.code == 422
     items, _ = store.list_objects(sandbox, svc_kind)
-    assert {s["metadata"]["name"] for s in items} == {"kubernetes", "web", "api"}  # the refused one left nothing
+    assert {s["metadata"]["name"] for s in items} == {"kubernetes", "kube-dns", "web", "api"}  # none refused
