@@ -8,6 +8,7 @@ as objects from learners.
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -83,7 +84,8 @@ def prepare_create(kind: Kind, obj: Obj, *, namespace: str, name_seed: str, keep
     return new
 
 
-def prepare_update(kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> Obj:
+def prepare_update(kind: Kind, old: Obj, new: Obj, *, subresource: str = "",
+                   existing: Callable[[], list[Obj]] = list) -> Obj:
     """A PUT: keep what the client may not change, default, validate, bump generation on a spec change.
 
     `subresource` is "" for the object itself (its status is kept as stored), "status" for the status
@@ -106,6 +108,10 @@ def prepare_update(kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> 
         meta["namespace"] = old_meta.get("namespace", "")
     _drop_nulls(meta)
     kind.default(merged)
+    if kind.reallocate is not None and subresource != "status":
+        # Before validation: keeping or releasing allocated values (a Service's nodePorts when its
+        # type changes) decides what is valid, as the API server's PrepareForUpdate does.
+        kind.reallocate(old, merged, existing())
     raise_if_invalid(kind, merged)
     if kind.has_spec and desired_state(kind, merged) != desired_state(kind, old):
         meta["generation"] = int(old_meta.get("generation", 1)) + 1

@@ -10,6 +10,7 @@ Only `cluster.store` calls this, and only from `transaction.on_commit`.
 """
 
 import logging
+from collections.abc import Sequence
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -21,12 +22,15 @@ def group_name(sandbox_id: int) -> str:
     return f"sandbox.{sandbox_id}"
 
 
-def changed(sandbox_id: int, resource_version: int, *, reconcile: bool) -> None:
+def changed(sandbox_id: int, resource_version: int, *, reconcile: bool, actor: str = "",
+            narrations: Sequence[str] = ()) -> None:
+    """`actor` (a controller's name, or "apiserver") and its `narrations` feed the page's activity feed."""
     layer = get_channel_layer()
     if layer is not None:
         try:
             async_to_sync(layer.group_send)(
-                group_name(sandbox_id), {"type": "sandbox.changed", "resource_version": resource_version}
+                group_name(sandbox_id), {"type": "sandbox.changed", "resource_version": resource_version,
+                                         "actor": actor, "narrations": list(narrations)}
             )
         except Exception:  # the push is best-effort: a browser resyncs from the log
             log.warning("could not announce change of sandbox %s", sandbox_id, exc_info=True)

@@ -117,5 +117,5 @@ def one_pass(sandbox: Sandbox, state: ClusterState) -> tuple[list[datetime], boo
             log.debug("sandbox %s: %s: %d actions", sandbox.pk, name, len(changes))
             # Actions the store had to skip (invalid, forbidden) are no progress: counting
             # them would keep the round spinning on something that can never happen.
-            acted = store.apply(sandbox, changes, state).written > 0 or acted
+            acted = store.apply(sandbox, changes, state, actor=name).written > 0 or acted
     return wakes, acted

@@ -9,7 +9,7 @@ registers it (capacity, nodeInfo, addresses, the Ready condition), as a real one
 from django.db import transaction
 from django.utils import timezone
 
-from cluster import errors, kinds, store
+from cluster import dns, errors, kinds, store
 from cluster.kinds.namespace import SYSTEM
 from cluster.models import Profile, Sandbox
 from cluster.objects import Obj
@@ -43,6 +43,7 @@ def seed(sandbox: Sandbox) -> None:
                                "metadata": {"name": "default", "namespace": namespace}}, namespace=namespace)
     if kinds.by_kind("", "Service") is not None:
         store.create(sandbox, kubernetes_service(), namespace="default")
+        store.create(sandbox, dns.kube_dns_service(), namespace="kube-system")
 
 
 def kubernetes_service() -> Obj:

@@ -169,7 +169,8 @@ class _Writes:
     def update(self, kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> Obj:
         if Ref.to(old).key in self.pending:
             self.insert_rows()  # an update of an object this batch created: its row must exist first
-        merged = admission.prepare_update(kind, old, new, subresource=subresource)
+        merged = admission.prepare_update(kind, old, new, subresource=subresource,
+                                          existing=lambda: self._existing(kind))
         expected = str(new.get("metadata", {}).get("resourceVersion") or old["metadata"]["resourceVersion"])
         if expected != old["metadata"]["resourceVersion"]:
             raise errors.conflict(kind.plural, kind.group, name_of(old))
@@ -279,8 +280,10 @@ def _namespace_blocks(kind: Kind, ns: Obj) -> bool:
 
 
 def _finalized(obj: Obj) -> bool:
+    """Deleted, nothing holding it, and no grace period left to wait for (a pod's kubelet removes it then)."""
     meta = obj["metadata"]
-    return bool(meta.get("deletionTimestamp")) and not meta.get("finalizers") and not _namespace_pending(obj)
+    held = bool(meta.get("finalizers")) or _namespace_pending(obj) or int(meta.get("deletionGracePeriodSeconds") or 0)
+    return bool(meta.get("deletionTimestamp")) and not held
 
 
 def _namespace_pending(obj: Obj) -> bool:
@@ -472,7 +475,7 @@ def apply(sandbox: Sandbox, actions: Iterable[Action], state: ClusterState, acto
     applied = Applied()
     actions = list(actions)
     with transaction.atomic():
-        writes = _Writes(sandbox, state.now, from_api=False, state=state)
+        writes = _Writes(sandbox, state.now, from_api=False, state=state, actor=actor)
         writes_needed = sum(1 for a in actions if not isinstance(a, WakeAt | AppendLog))
         if writes_needed:
             writes.reserve(writes_needed)

@@ -1,7 +1,7 @@
 """ReplicaSet controller: keep `spec.replicas` active pods for every ReplicaSet.
 
 ### ATTENTION ###
-The same code serves ReplicationControllers (a later issue): only the selector form differs.
+The same code serves ReplicationControllers (`replication.py`): only the selector form differs.
 
 For each ReplicaSet, one sync:
 1. find its pods: those it controls, plus orphans its selector matches (adopted by adding an
@@ -151,7 +151,7 @@ def calculate_status(rs: Obj, owned: list[Obj], now: datetime) -> dict[str, Any]
         "observedGeneration": rs["metadata"].get("generation", 1),
     }
     terminating = sum(1 for p in owned if p["metadata"].get("deletionTimestamp"))
-    if terminating:
+    if terminating and rs["kind"] == "ReplicaSet":  # a field ReplicationControllers never had
         status["terminatingReplicas"] = terminating
     return status
 

@@ -16,7 +16,7 @@ from cluster.models import Sandbox
 from cluster.objects import Obj, copy, name_of
 from cluster.objects import namespace_of as namespace_of_object
 from cluster.patch import PatchType, apply_patch
-from web.kubeapi import bodies, fieldvalidation, query, responses
+from web.kubeapi import bodies, conversion, fieldvalidation, query, responses
 from web.kubeapi.paths import Target
 from web.kubeapi.presenting import object_list, present_list, present_object
 
@@ -73,6 +73,7 @@ def get(request: HttpRequest, sandbox: Sandbox, target: Target) -> HttpResponse:
 def create(request: HttpRequest, sandbox: Sandbox, target: Target) -> HttpResponse:
     obj = checked_body(bodies.decode_object(request), target)
     warnings = validated(request, obj, target, "CreateOptions")
+    obj = conversion.to_storage(target, obj)
     created = store.create(sandbox, obj, kind=target.kind, namespace=namespace_of(target),
                            dry_run=query.request_dry_run(request, "CreateOptions"))
     return present_object(request, sandbox, target, created, 201, warnings)
@@ -81,6 +82,7 @@ def create(request: HttpRequest, sandbox: Sandbox, target: Target) -> HttpRespon
 def update(request: HttpRequest, sandbox: Sandbox, target: Target) -> HttpResponse:
     obj = checked_body(bodies.decode_object(request), target)
     warnings = validated(request, obj, target, "UpdateOptions")
+    obj = conversion.to_storage(target, obj)
     updated = store.update(sandbox, target.kind, namespace_of(target), target.name, obj,
                            subresource=target.subresource, dry_run=query.request_dry_run(request, "UpdateOptions"))
     return present_object(request, sandbox, target, updated, 200, warnings)
@@ -101,9 +103,9 @@ def patch(request: HttpRequest, sandbox: Sandbox, target: Target) -> HttpRespons
 def patcher(request: HttpRequest, target: Target, patch_type: str, body: Any,
             warnings: list[str]) -> Callable[[Obj], Obj]:
     def mutate(current: Obj) -> Obj:
-        patched = apply_patch(current, patch_type, body, target.kind)
+        patched = apply_patch(conversion.to_client(target, current), patch_type, body, target.kind)
         warnings[:] = validated(request, patched, target, "PatchOptions")
-        return patched
+        return conversion.to_storage(target, patched)
     return mutate
 
 
@@ -128,6 +130,7 @@ def apply_create(request: HttpRequest, sandbox: Sandbox, target: Target, body: A
                                  f"({target.name})")
     metadata["name"] = target.name
     warnings = validated(request, obj, target, "PatchOptions")
+    obj = conversion.to_storage(target, obj)
     created = store.create(sandbox, obj, kind=target.kind, namespace=namespace_of(target), dry_run=dry_run)
     return present_object(request, sandbox, target, created, 201, warnings)
 

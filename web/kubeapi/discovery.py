@@ -17,6 +17,7 @@ from typing import Any
 
 from cluster import kinds
 from cluster.kinds import Kind
+from web.kubeapi import metrics_kinds
 
 MUTATE = ("get", "patch", "update")
 
@@ -49,13 +50,18 @@ GROUP_ORDER = ("apiregistration.k8s.io", "apps", "events.k8s.io", "authenticatio
                "autoscaling", "batch", "certificates.k8s.io", "networking.k8s.io", "policy",
                "rbac.authorization.k8s.io", "storage.k8s.io", "admissionregistration.k8s.io",
                "apiextensions.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "node.k8s.io",
-               "discovery.k8s.io", "flowcontrol.apiserver.k8s.io", "resource.k8s.io")
+               "discovery.k8s.io", "flowcontrol.apiserver.k8s.io", "resource.k8s.io", "metrics.k8s.io")
 
 
 def subresource(kind: Kind, name: str) -> Subresource:
     if name == "proxy":
         return Subresource(("", "v1", f"{kind.kind}ProxyOptions"), PROXY_VERBS)
     return SUBRESOURCES.get(name, Subresource(None, ("get",)))
+
+
+def served_kinds() -> list[Kind]:
+    """The registry's kinds, plus the metrics API's, which no one stores (see `metrics_kinds`)."""
+    return [*kinds.all_kinds(), *metrics_kinds.KINDS]
 
 
 def version_priority(version: str) -> tuple[int, int, int]:
@@ -68,18 +74,18 @@ def version_priority(version: str) -> tuple[int, int, int]:
 
 
 def group_versions(group: str) -> list[str]:
-    versions = {v for k in kinds.all_kinds() if k.group == group for v in k.versions}
+    versions = {v for k in served_kinds() if k.group == group for v in k.versions}
     return sorted(versions, key=version_priority, reverse=True)
 
 
 def groups() -> list[str]:
-    named = {k.group for k in kinds.all_kinds() if k.group}
+    named = {k.group for k in served_kinds() if k.group}
     order = {g: i for i, g in enumerate(GROUP_ORDER)}
     return sorted(named, key=lambda g: (order.get(g, len(order)), g))
 
 
 def kinds_in(group: str, version: str) -> list[Kind]:
-    return sorted((k for k in kinds.all_kinds() if k.group == group and version in k.versions),
+    return sorted((k for k in served_kinds() if k.group == group and version in k.versions),
                   key=lambda k: k.plural)
 
 

@@ -13,7 +13,7 @@ from cluster import clock
 from cluster.kinds import Kind
 from cluster.models import Sandbox
 from cluster.objects import Obj
-from web.kubeapi import responses, tables
+from web.kubeapi import conversion, responses, tables
 from web.kubeapi.paths import Target
 
 
@@ -28,7 +28,7 @@ def as_table(request: HttpRequest, sandbox: Sandbox, kind: Kind, objects: list[O
 
 def object_list(kind: Kind, target: Target, items: list[Obj], rv: int) -> dict[str, Any]:
     return {"kind": f"{kind.kind}List", "apiVersion": target.api_version,
-            "metadata": {"resourceVersion": str(rv)}, "items": items}
+            "metadata": {"resourceVersion": str(rv)}, "items": conversion.items_to_client(target, items)}
 
 
 def present_list(request: HttpRequest, sandbox: Sandbox, target: Target, items: list[Obj], rv: int) -> HttpResponse:
@@ -41,4 +41,4 @@ def present_object(request: HttpRequest, sandbox: Sandbox, target: Target, obj: 
                    warnings: list[str] | None = None) -> HttpResponse:
     if status == 200 and wants_table(request):
         return as_table(request, sandbox, target.kind, [obj], str(obj["metadata"].get("resourceVersion", "")))
-    return responses.ok(obj, status, warnings=warnings or ())
+    return responses.ok(conversion.to_client(target, obj), status, warnings=warnings or ())

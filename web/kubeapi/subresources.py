@@ -4,7 +4,7 @@
   `spec.replicas` through an `autoscaling/v1 Scale`, which is what `kubectl scale` and the
   HorizontalPodAutoscaler speak; `status.selector` is the label selector as a string.
 * `eviction` (POST a `policy/v1 Eviction` to a pod) deletes the pod with its grace period,
-  as `kubectl drain` does it.
+  as `kubectl drain` does it, if its PodDisruptionBudget allows (`eviction`).
 * `binding` (POST a `Binding` to a pod) sets the pod's node: what a scheduler does.
 * `finalize` (PUT a Namespace) changes only `spec.finalizers`.
 
@@ -23,6 +23,7 @@ from cluster.objects import Obj
 from cluster.patch import apply_patch
 from web.kubeapi import bodies, query, responses
 from web.kubeapi.crud import namespace_of
+from web.kubeapi.eviction import evict as evict_pod
 from web.kubeapi.paths import Target
 
 SCALE_API_VERSION = "autoscaling/v1"
@@ -109,10 +110,8 @@ def named_body(request: HttpRequest, target: Target, kind: str) -> dict[str, Any
 def evict(request: HttpRequest, sandbox: Sandbox, target: Target) -> HttpResponse:
     eviction = named_body(request, target, "Eviction")
     options = query.delete_options(request, eviction.get("deleteOptions"))
-    store.delete(sandbox, target.kind, namespace_of(target), target.name, propagation=options.propagation,
-                 grace_seconds=options.grace_seconds, uid=options.uid, resource_version=options.resource_version,
-                 dry_run=options.dry_run or query.request_dry_run(request, "CreateOptions"))
-    return responses.success(code=201)
+    return evict_pod(sandbox, namespace_of(target), target.name, options,
+                     options.dry_run or query.request_dry_run(request, "CreateOptions"))
 
 
 def bind(request: HttpRequest, sandbox: Sandbox, target: Target) -> HttpResponse:

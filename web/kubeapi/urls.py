@@ -11,7 +11,7 @@ from typing import Any
 
 from django.urls import include, path, re_path
 
-from web.kubeapi import views
+from web.kubeapi import metrics, views
 
 
 def routes() -> list[Any]:
@@ -21,6 +21,7 @@ def routes() -> list[Any]:
         re_path(r"^api/?$", views.core_discovery),
         re_path(r"^apis/?$", views.group_discovery),
         re_path(r"^api/(?P<rest>.+)$", views.core),
+        re_path(r"^apis/metrics\.k8s\.io(?:/(?P<rest>.*))?$", metrics.serve),
         re_path(r"^apis/(?P<rest>.+)$", views.groups),
         re_path(r"^openapi/v2/?$", views.openapi_v2),
         re_path(r"^openapi/v3/?$", views.openapi_v3),

@@ -12,12 +12,12 @@ from django.http.response import HttpResponseBase
 
 from cluster.errors import StatusError, method_not_allowed
 from cluster.models import Sandbox
-from web.kubeapi import crud, discovery, negotiation, openapi, paths, responses, subresources, tokens, watch
+from web.kubeapi import crud, discovery, logs, negotiation, openapi, paths, responses, subresources, tokens, watch
 from web.kubeapi.endpoints import endpoint, in_thread, public
 from web.kubeapi.paths import GroupDocument, Parsed, ResourceList, Target
 from web.kubeapi.version import version_info
 
-Handler = Callable[[HttpRequest, Sandbox, Target], HttpResponse]
+Handler = Callable[[HttpRequest, Sandbox, Target], HttpResponseBase]
 
 COLLECTION: dict[str, tuple[str, Handler]] = {
     "GET": ("list", crud.list_objects), "POST": ("create", crud.create), "DELETE": ("deletecollection",
@@ -32,6 +32,7 @@ SUBRESOURCES: dict[str, dict[str, Handler]] = {
     "binding": {"POST": subresources.bind},
     "finalize": {"PUT": subresources.finalize},
     "token": {"POST": tokens.create_token},
+    "log": {"GET": logs.get_log},
 }
 
 
