@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cluster import dns, errors, kinds, store
+from cluster.controllers import provisioning
 from cluster.kinds.namespace import SYSTEM
 from cluster.models import Profile, Sandbox
 from cluster.objects import Obj
@@ -44,6 +45,7 @@ def seed(sandbox: Sandbox) -> None:
     if kinds.by_kind("", "Service") is not None:
         store.create(sandbox, kubernetes_service(), namespace="default")
         store.create(sandbox, dns.kube_dns_service(), namespace="kube-system")
+    store.create(sandbox, provisioning.default_storage_class())
 
 
 def kubernetes_service() -> Obj:

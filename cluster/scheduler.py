@@ -23,6 +23,7 @@ from typing import Any
 
 from cluster.actions import Action, Emit, Update
 from cluster.objects import Obj, condition, copy, name_of, namespace_of, rfc3339, set_condition, uid_of
+from cluster.scheduling import volumes
 from cluster.scheduling.filters import Reason, Rejection, run_filters
 from cluster.scheduling.messages import fit_error
 from cluster.scheduling.nodes import NodeInfo, snapshot
@@ -51,6 +52,10 @@ def reconcile(state: ClusterState) -> list[Action]:
     nodes = snapshot(state)
     actions: list[Action] = []
     for pod in sorted(filter(is_pending, state.of_kind("Pod")), key=queue_order):
+        refusal = volumes.refusal(pod, state)  # checked before any node, as kube-scheduler's PreFilter
+        if refusal is not None:
+            actions += unschedulable(pod, volumes.fit_error(PodInfo.of(pod), refusal, list(nodes)), state.now)
+            continue
         actions += schedule_one(PodInfo.of(pod), nodes, state.now)
     return actions
 

@@ -29,6 +29,7 @@ from cluster.controllers import (
     statefulset,
     taint_eviction,
     traffic,
+    volume_binding,
 )
 from cluster.state import ClusterState
 
@@ -54,6 +55,8 @@ CONTROLLERS: tuple[tuple[str, Controller], ...] = (
     ("replicaset", replicaset.reconcile),
     ("daemonset", daemonset.reconcile),
     ("statefulset", statefulset.reconcile),
+    # Claims bind (or get a volume made) before the scheduler looks for pods whose claims are unbound.
+    ("persistentvolume-binder", volume_binding.reconcile),
     ("scheduler", scheduler.reconcile),
     ("kubelet", kubelet.reconcile),
     # Right after the kubelet, so a pod that just turned Ready is in its Services' endpoints this round.

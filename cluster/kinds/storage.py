@@ -22,6 +22,8 @@ BINDING_MODES = ["Immediate", "WaitForFirstConsumer"]
 CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class"
 DEFAULT_CLASS_ANNOTATIONS = ("storageclass.kubernetes.io/is-default-class",
                              "storageclass.beta.kubernetes.io/is-default-class")
+# Where KubeLab keeps the simulated files written to a volume (`cluster.volumes`): a JSON map on the PV.
+FILES_ANNOTATION = "kubelab.io/files"
 VOLUME_SOURCES = ("hostPath", "local", "nfs", "csi", "iscsi", "fc", "awsElasticBlockStore", "gcePersistentDisk",
                   "azureDisk", "azureFile", "cephfs", "rbd", "glusterfs", "flexVolume", "portworxVolume",
                   "vsphereVolume", "scaleIO", "storageos", "quobyte", "photonPersistentDisk", "cinder", "flocker")
