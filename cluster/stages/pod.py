@@ -26,7 +26,7 @@ from typing import Any
 
 from cluster.actions import Action, Emit, Remove, Update
 from cluster.objects import Obj, Ref, condition, is_terminating, name_of, namespace_of, parse_time, uid_of
-from cluster.stages import Round, Stage, probes, pulling, restarts
+from cluster.stages import Round, Stage, mounts, probes, pulling, restarts
 from cluster.stages import images as image_refs
 from cluster.stages import pod_status as status
 from cluster.stages.node import internal_ip, serving
@@ -107,7 +107,11 @@ def awaiting_kubelet(pod: Obj, rnd: Round) -> bool:
 
 
 def awaiting_sandbox(pod: Obj, rnd: Round) -> bool:
-    return live_here(pod, rnd) and creating(pod) and not sandbox_is_ready(pod)
+    return live_here(pod, rnd) and creating(pod) and not sandbox_is_ready(pod) and not mounts.blocked(pod, rnd)
+
+
+def awaiting_volumes(pod: Obj, rnd: Round) -> bool:
+    return live_here(pod, rnd) and creating(pod) and not sandbox_is_ready(pod) and mounts.blocked(pod, rnd)
 
 
 def awaiting_start(pod: Obj, rnd: Round) -> bool:
@@ -265,6 +269,7 @@ STAGES = (
     Stage("pod-orphaned", "Pod", when=orphaned, then=remove),
     Stage("pod-ready-again", "Pod", when=readiness_out_of_date, then=report_readiness),
     Stage("pod-accept", "Pod", when=awaiting_kubelet, then=accept),
+    Stage("pod-volumes-wait", "Pod", when=awaiting_volumes, then=mounts.warn),
     Stage("pod-sandbox", "Pod", when=awaiting_sandbox, then=create_sandbox, delay=SANDBOX, since=start_time),
     Stage("pod-start", "Pod", when=awaiting_start, then=start_containers, delay=pull_time, since=sandbox_time),
     *pulling.STAGES,
