@@ -20,7 +20,8 @@ the diagram draws neither), and without what can be large but is never drawn (Co
 and Secret data, managedFields, kubectl's last-applied annotation). That keeps a snapshot
 of a classroom-sized sandbox far below the ~1 MB a WebSocket message should stay under.
 Each shown object carries a `display` entry with what the page prints but should not
-recompute in JavaScript: kubectl's STATUS for pods and nodes, and why a pod is unscheduled.
+recompute in JavaScript: kubectl's STATUS, READY and RESTARTS for pods, a node's Ready state,
+why a pod is unscheduled, and requests, usage and allocatable in millicores and bytes (the bars).
 """
 
 from collections.abc import Iterable, Mapping
@@ -28,9 +29,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from cluster import metrics
 from cluster.kinds import node as node_kind
 from cluster.kinds import pod as pod_kind
 from cluster.objects import Obj, condition, copy, split_api_version, uid_of
+from cluster.scheduling import resources
 
 WireEvent = dict[str, Any]
 
@@ -127,15 +130,50 @@ def view(obj: Obj) -> Obj | None:
     return shown
 
 
-def display(obj: Obj) -> dict[str, str]:
+def display(obj: Obj) -> dict[str, Any]:
     """What the page prints for `obj` that takes Kubernetes knowledge to compute."""
     if obj.get("apiVersion") != "v1":
         return {}
     if obj.get("kind") == "Pod":
-        return {"status": pod_kind.display_status(obj), **unscheduled_reason(obj)}
+        return {"status": pod_kind.display_status(obj), "ready": pod_kind.ready_count(obj),
+                "isReady": _is_ready(obj), "restarts": pod_kind.restarts(obj),
+                "requests": _amounts(resources.pod_requests(obj)), **_usage(obj), **unscheduled_reason(obj)}
     if obj.get("kind") == "Node":
-        return {"status": node_kind.display_status(obj)}
+        allocatable = (obj.get("status") or {}).get("allocatable") or {}
+        return {"status": node_kind.display_status(obj),
+                "allocatable": _amounts(resources.of_list(allocatable)) if allocatable else {}}
     return {}
+
+
+def _usage(pod: Obj) -> dict[str, Any]:
+    """What the pod uses now (the metrics simulation), for the node's "used" bar; nothing when not running."""
+    used = metrics.pod_usage(pod)
+    return {} if used is None else {"usage": {"cpu": used.cpu, "memory": used.memory}}
+
+
+def _is_ready(pod: Obj) -> bool:
+    ready = condition(pod, "Ready")
+    return ready is not None and ready.get("status") == "True"
+
+
+def _amounts(amount: resources.Requests) -> dict[str, int]:
+    """cpu in millicores, memory in bytes: what the diagram's bars add up."""
+    return {"cpu": amount.cpu, "memory": amount.memory}
+
+
+def is_event(obj: Obj) -> bool:
+    return obj.get("kind") == "Event" and obj.get("apiVersion") in ("v1", "events.k8s.io/v1")
+
+
+def notice(event: Obj) -> dict[str, Any]:
+    """A Kubernetes Event as the activity feed lists it: kubectl's `get events` columns."""
+    involved = event.get("involvedObject") or event.get("regarding") or {}
+    return {"uid": event.get("metadata", {}).get("uid", ""), "type": event.get("type", "Normal"),
+            "reason": event.get("reason", ""), "message": event.get("message") or event.get("note", ""),
+            "object": f"{str(involved.get('kind', '')).lower()}/{involved.get('name', '')}",
+            "namespace": involved.get("namespace", ""), "count": int(event.get("count") or 1),
+            "time": event.get("lastTimestamp") or event.get("eventTime") or "",
+            "component": (event.get("source") or {}).get("component", "")}
 
 
 def unscheduled_reason(pod: Obj) -> dict[str, str]:

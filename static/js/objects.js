@@ -7,15 +7,23 @@ function versionOf(object) {
   return Number(object.metadata?.resourceVersion || 0);
 }
 
+export function groupOf(object) {
+  const apiVersion = object.apiVersion || "v1";
+  return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+}
+
 export class ObjectView {
   constructor() {
     this.objects = new Map();
     this.resourceVersion = null;
+    this.changed = new Set(); // uids changed since the last drawing
+    this.reloaded = false;
   }
 
   loadSnapshot(message) {
     this.objects = new Map(message.objects.map((object) => [object.metadata.uid, object]));
     this.resourceVersion = message.resourceVersion;
+    this.reloaded = true;
   }
 
   // Returns false on a gap, leaving the view untouched.
@@ -32,9 +40,22 @@ export class ObjectView {
     if (held && versionOf(held) >= versionOf(object)) return;
     if (type === "DELETED") this.objects.delete(uid);
     else this.objects.set(uid, object);
+    this.changed.add(uid);
   }
 
-  ofKind(kind) {
-    return [...this.objects.values()].filter((object) => object.kind === kind && object.apiVersion === "v1");
+  // Objects of a kind; `group` "" is the core group.
+  ofKind(kind, group = "") {
+    const found = [];
+    for (const object of this.objects.values()) {
+      if (object.kind === kind && groupOf(object) === group) found.push(object);
+    }
+    return found;
+  }
+
+  takeChanges() {
+    const changed = { uids: this.changed, reloaded: this.reloaded };
+    this.changed = new Set();
+    this.reloaded = false;
+    return changed;
   }
 }

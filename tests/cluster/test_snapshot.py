@@ -80,9 +80,21 @@ def test_it_shows_kubectl_status_and_the_schedulers_reason() -> None:
     pod["status"] = {"phase": "Pending", "conditions": [
         {"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
          "message": "0/3 nodes are available: 3 Insufficient cpu."}]}
-    assert view(pod)["display"] == {"status": "Pending", "reason": "Unschedulable",  # type: ignore[index]
-                                    "message": "0/3 nodes are available: 3 Insufficient cpu."}
-    assert view(new_node(ready=False))["display"] == {"status": "NotReady"}  # type: ignore[index]
+    shown = view(pod)["display"]  # type: ignore[index]
+    assert {key: shown[key] for key in ("status", "reason", "message")} == {
+        "status": "Pending", "reason": "Unschedulable", "message": "0/3 nodes are available: 3 Insufficient cpu."}
+    assert view(new_node(ready=False))["display"]["status"] == "NotReady"  # type: ignore[index]
+
+
+def test_it_gives_the_diagram_readiness_and_the_amounts_of_its_bars() -> None:
+    pod = new_pod(cpu="250m", memory="64Mi")
+
+    shown = view(pod)["display"]  # type: ignore[index]
+    node = view(new_node(cpu="2", memory="4Gi"))["display"]  # type: ignore[index]
+
+    assert (shown["ready"], shown["isReady"], shown["restarts"]) == ("0/1", False, 0)
+    assert shown["requests"] == {"cpu": 250, "memory": 64 * 2 ** 20}
+    assert node["allocatable"] == {"cpu": 2000, "memory": 4 * 2 ** 30}
 
 
 def test_it_applies_a_batch_that_continues_from_its_resource_version() -> None:

@@ -20,6 +20,8 @@ from cluster.objects import parse_time, rfc3339
 
 # More changes than this since the last batch and a fresh snapshot is the smaller message.
 MAX_BATCH = 500
+# Kubernetes Events a snapshot brings along for the feed (the newest ones).
+RECENT_NOTICES = 40
 # The browser's extrapolated clock may be this far off (timestamps are whole seconds) before a correction.
 DRIFT_SECONDS = 2.0
 
@@ -41,7 +43,7 @@ def snapshot_message(sandbox_id: int) -> Message | None:
     # The other order could lose it.
     bodies = KubeObject.objects.filter(sandbox=sandbox).exclude(_hidden()).values_list("body", flat=True)
     message = views.snapshot(bodies, sandbox.resource_version).message()
-    return {**message, "clock": clock_message(sandbox)}
+    return {**message, "clock": clock_message(sandbox), "notices": recent_notices(sandbox)}
 
 
 def changes_message(sandbox_id: int, resource_version: int) -> Message | None:
@@ -60,13 +62,23 @@ def changes_message(sandbox_id: int, resource_version: int) -> Message | None:
     shown = (views.event(row.type, row.object) for row in rows)
     # A batch of hidden changes only (Events, Leases) still moves the view's resourceVersion,
     # as a watch BOOKMARK does, so that `from` always equals the view's last `to`.
+    notices = [views.notice(row.object) for row in rows if row.type != "DELETED" and views.is_event(row.object)]
     return {"type": "events", "from": resource_version, "to": rows[-1].resource_version,
-            "events": [wire for wire in shown if wire is not None], "clock": clock_message(sandbox)}
+            "events": [wire for wire in shown if wire is not None], "clock": clock_message(sandbox),
+            "notices": notices}
+
+
+def recent_notices(sandbox: Sandbox) -> list[Message]:
+    """The newest Kubernetes Events, oldest first, as the feed shows them."""
+    rows = (KubeObject.objects.filter(sandbox=sandbox, group="", kind="Event")
+            .order_by("-resource_version").values_list("body", flat=True)[:RECENT_NOTICES])
+    return [views.notice(body) for body in reversed(list(rows))]
 
 
 def clock_update(sandbox_id: int, sent: Message | None, sent_at: datetime) -> Message | None:
     """A fresh clock message when the one sent at wall time `sent_at` no longer predicts the
-    sandbox's time (its speed changed, or someone skipped ahead); else None."""
+    sandbox's time (its speed changed, or someone skipped ahead); an empty dict when it still
+    does (nothing to send); None when the sandbox is gone."""
     sandbox = Sandbox.objects.filter(pk=sandbox_id).first()
     if sandbox is None:
         return None
@@ -75,7 +87,7 @@ def clock_update(sandbox_id: int, sent: Message | None, sent_at: datetime) -> Me
         return current
     elapsed = (timezone.now() - sent_at).total_seconds() * float(sent["speed"])
     predicted = _seconds(sent["time"]) + elapsed
-    return current if abs(clock.now(sandbox).timestamp() - predicted) > DRIFT_SECONDS else None
+    return current if abs(clock.now(sandbox).timestamp() - predicted) > DRIFT_SECONDS else {}
 
 
 def _seconds(text: str) -> float:

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("sandboxes/", views.create_sandbox, name="create_sandbox"),
     path("sandboxes/<slug:name>/", views.sandbox, name="sandbox"),
+    path("sandboxes/<slug:name>/workspace/", include("web.workspace.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
