@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from cluster.errors import StatusError
 from cluster.models import Sandbox
+from web.workshops import ratelimit
 
 
 def unauthorized() -> StatusError:
@@ -34,4 +35,5 @@ def sandbox_for(token: str) -> Sandbox:
     sandbox = Sandbox.objects.filter(token=token).first()
     if sandbox is None:
         raise unauthorized()
+    ratelimit.admit(sandbox.pk)  # a workshop participant's share of the server
     return sandbox

@@ -14,11 +14,11 @@ from typing import Any
 import yaml
 from django.http import HttpRequest
 
-from cluster import errors
+from cluster import errors, quota
 from cluster.errors import StatusError
 from web.kubeapi import protobuf
 
-MAX_BYTES = 3 * 1024 * 1024  # kube-apiserver's limit for a request body
+MAX_BYTES = quota.LIMITS.request_bytes  # kube-apiserver's limit (3 MiB) unless the quota settings say less
 JSON, YAML, PROTOBUF = "application/json", "application/yaml", "application/vnd.kubernetes.protobuf"
 OBJECT_TYPES = (JSON, YAML, PROTOBUF)
 JSON_PATCH = "application/json-patch+json"

@@ -2,13 +2,15 @@
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cluster import errors, sandboxes
 from cluster.models import Sandbox
-from web.pages.access import visible_sandbox
+from web.pages.access import visible_sandbox, writable_sandbox
 from web.pages.forms import SandboxForm
 from web.routing import socket_path
 
@@ -37,19 +39,42 @@ def sandbox(request: HttpRequest, name: str) -> HttpResponse:
     if found is None:
         raise Http404("No such sandbox")
     page = {"name": found.name, "socket": socket_path(found.name)}
-    return render(request, "pages/sandbox.html", {"sandbox": found, "page": page, "text": page_text()})
+    # What the workspace's scripts call: its endpoints (CSRF-protected) and the sandbox's API (logs).
+    # Someone who may only watch (an instructor on a participant's sandbox) never sees its token.
+    may_act = writable_sandbox(name, request.user) is not None
+    workspace = {"csrf": get_token(request), "api": f"/k8s/{found.token}" if may_act else "", "readOnly": not may_act,
+                 "endpoints": reverse("workspace-console", args=[found.name]).removesuffix("console")}
+    return render(request, "pages/sandbox.html", {"sandbox": found, "page": page, "workspace": workspace,
+                                                  "text": page_text()})
 
 
 def page_text() -> dict[str, str]:
-    """The words the sandbox page's scripts show, translated here since scripts have no gettext."""
+    """The words the sandbox page's scripts show, translated here since scripts have no gettext.
+
+    `%(name)s` placeholders are filled by `static/js/i18n.js`.
+    """
     return {
         "connecting": _("Connecting…"), "reconnecting": _("Reconnecting…"), "open": _("Live"),
         "gone": _("This sandbox was deleted."), "paused": _("paused"),
-        "cpu": _("CPU"), "memory": _("Memory"), "pods": _("Pods"),
-        "noPods": _("No pods"), "noNodes": _("This sandbox has no nodes."),
-        "allocatable": _("Allocatable: what the scheduler may hand out to pods"),
-        "machineSize": _("Machine size (the node's kubelet has not registered it yet)"),
-        "missingNode": _("Bound to node %s, which does not exist"),
+        "cpu": _("CPU"), "memory": _("Memory"), "used": _("used"),
+        "workloads": _("Workloads"), "services": _("Services"), "waiting": _("Waiting to be scheduled"),
+        "nodes": _("Nodes"), "notScheduledYet": _("The scheduler has not looked at this pod yet."),
+        "missingNode": _("Bound to node %(node)s, which does not exist"),
+        "readyCount": _("%(n)s ready"), "restartCount": _("%(n)s restarts"),
+        "podsInStatus": _("%(n)s × %(status)s"), "evictionIn": _("evicting pods in %(time)s"),
+        "evicting": _("evicting its pods"),
+        "loadRps": _("load %(n)s req/s"), "podsMatched": _("%(n)s pods match"), "noSelector": _("no selector"),
+        "deploymentReplicas": _("%(ready)s/%(want)s ready · %(updated)s up to date"),
+        "jobCompletions": _("%(done)s/%(want)s done"), "suspended": _("suspended"),
+        "nothingYet": _("Nothing yet."), "close": _("Close"), "loading": _("Loading…"),
+        "node_cordon": _("Cordon"), "node_uncordon": _("Uncordon"), "node_drain": _("Drain"),
+        "node_stop": _("Stop"), "node_crash": _("Crash"), "node_restart": _("Restart"),
+        "requestsPerSecond": _("Requests per second"), "reqPerSec": _("req/s"),
+        "startLoad": _("Start load"), "stopLoad": _("Stop load"),
+        "schedulerVerdict": _("The scheduler, node by node"), "fits": _("fits"),
+        "conditions": _("Conditions"), "events": _("Events"), "noEvents": _("No events."),
+        "logs": _("Logs"), "applyChanges": _("Apply changes"), "nothingToApply": _("Nothing to apply."),
+        "allNamespaces": _("All namespaces"),
     }
 
 
@@ -58,7 +83,9 @@ def _index(request: HttpRequest, form: SandboxForm, status: int = 200) -> HttpRe
 
 
 def listed() -> QuerySet[Sandbox]:
-    """Every sandbox, newest first, with its node and object counts (one query)."""
+    """The open sandboxes, newest first, with node and object counts (one query). Workshop
+    participants' sandboxes are private to them and their instructor, so they are not listed."""
     nodes = Q(kube_objects__group="", kube_objects__kind="Node")
-    return Sandbox.objects.annotate(node_count=Count("kube_objects", filter=nodes),
+    private = Q(participant__isnull=False) | Q(lesson_link__user__participant__isnull=False)
+    return Sandbox.objects.exclude(private).annotate(node_count=Count("kube_objects", filter=nodes),
                                     object_count=Count("kube_objects")).order_by("-created_at")
