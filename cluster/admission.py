@@ -113,6 +113,10 @@ def prepare_update(kind: Kind, old: Obj, new: Obj, *, subresource: str = "",
         # type changes) decides what is valid, as the API server's PrepareForUpdate does.
         kind.reallocate(old, merged, existing())
     raise_if_invalid(kind, merged)
+    if kind.validate_update is not None and subresource == "":
+        causes = kind.validate_update(old, merged)
+        if causes:
+            raise errors.invalid(kind.kind, kind.group, str(meta.get("name", "")), causes)
     if kind.has_spec and desired_state(kind, merged) != desired_state(kind, old):
         meta["generation"] = int(old_meta.get("generation", 1)) + 1
     return merged

@@ -29,8 +29,9 @@ def changed(sandbox_id: int, resource_version: int, *, reconcile: bool, actor: s
     if layer is not None:
         try:
             async_to_sync(layer.group_send)(
-                group_name(sandbox_id), {"type": "sandbox.changed", "resource_version": resource_version,
-                                         "actor": actor, "narrations": list(narrations)}
+                group_name(sandbox_id), {"type": "sandbox.changed", "sandbox_id": sandbox_id,
+                                         "resource_version": resource_version, "actor": actor,
+                                         "narrations": list(narrations)}
             )
         except Exception:  # the push is best-effort: a browser resyncs from the log
             log.warning("could not announce change of sandbox %s", sandbox_id, exc_info=True)

@@ -90,7 +90,8 @@ def waiting_error(pod: Obj, container: str, reason: str) -> errors.StatusError:
 
 def lines_of(sandbox: Sandbox, run: Attempt, now: datetime, after: datetime | None = None) -> list[Line]:
     """The run's lines up to now (or its end), oldest first; only those after `after` when given."""
-    until = min(now, run.finished) if run.finished else now
+    # finishedAt is stored in whole seconds, the lines to the microsecond: the run's last second counts.
+    until = min(now, run.finished + timedelta(seconds=1)) if run.finished else now
     rows = LogLine.objects.filter(sandbox=sandbox, pod_uid=uid_of(run.pod), container=run.container,
                                   attempt=run.number, at__gte=run.started, at__lte=until)
     if after is not None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
-from cluster import admission, announce, clock, errors, kinds, selectors
+from cluster import admission, announce, clock, errors, kinds, quota_usage, selectors
 from cluster.actions import Action, AppendLog, Create, Delete, Emit, Remove, Update, WakeAt
 from cluster.kinds import Kind
 from cluster.models import KubeObject, LogLine, Sandbox, WatchEvent
@@ -129,6 +129,7 @@ class _Writes:
         rv, uid = self.next_rv(), str(uuid.uuid4())
         new = admission.prepare_create(kind, obj, namespace=namespace, name_seed=str(rv), keep_status=keep_status,
                                        uid=uid)
+        quota_usage.check(self.sandbox, self.state, kind, new)
         if kind.namespaced:
             self._require_namespace(namespace, events_allowed=kind.kind == "Event" and not kind.group)
         if kind.allocate is not None:

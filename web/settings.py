@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "cluster",
     "web",
+    "web.learn",
+    "web.workshops",
 ]
 
 MIDDLEWARE = [

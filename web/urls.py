@@ -5,4 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("web.kubeapi.urls")),
     path("", include("web.pages.urls")),
+    path("", include("web.workshops.urls")),
+    path("learn/", include("web.learn.urls")),
 ]

@@ -64,6 +64,8 @@ class Kind:
     cells: Callable[[Obj, datetime], list[Any]] = default_cells
     allocate: Allocator | None = None
     reallocate: Reallocator | None = None
+    # Checks that need the stored object too: what a user's update may not change (a pod's spec).
+    validate_update: Callable[[Obj, Obj], list[Cause]] | None = None
     verbs: tuple[str, ...] = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 
     @property

@@ -163,6 +163,28 @@ def validate_resources(resources: Any, path: str) -> list[Cause]:
     return causes
 
 
+UPDATABLE = ("`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+             "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
+             "(allow it to be set to 1 if it was previously negative)")
+
+
+def validate_update(old: Obj, new: Obj) -> list[Cause]:
+    """A running pod's spec is fixed, but for a few fields: to change the rest, delete and re-create it."""
+    if _mutable_parts_removed(old.get("spec") or {}) == _mutable_parts_removed(new.get("spec") or {}):
+        return []
+    why = f"Forbidden: pod updates may not change fields other than {UPDATABLE}"
+    return [Cause("spec", why, "FieldValueForbidden")]
+
+
+def _mutable_parts_removed(spec: dict[str, Any]) -> dict[str, Any]:
+    fixed = {k: v for k, v in spec.items() if k not in ("activeDeadlineSeconds", "tolerations", "nodeName")}
+    for key in ("containers", "initContainers"):
+        if isinstance(fixed.get(key), list):
+            fixed[key] = [{k: v for k, v in c.items() if k != "image"} if isinstance(c, dict) else c
+                          for c in fixed[key]]
+    return fixed
+
+
 def display_status(pod: Obj) -> str:
     """The STATUS column: the phase, or the reason a container is stuck (CrashLoopBackOff, ...)."""
     status = pod.get("status") or {}
@@ -235,6 +257,7 @@ def _fields() -> dict[str, Any]:
 POD = register(Kind(
     group="", version="v1", kind="Pod", plural="pods", short_names=("po",), categories=("all",),
     subresources=("status", "log", "eviction", "binding"), default=default, validate=validate, fields=_fields(),
+    validate_update=validate_update,
     columns=(NAME, Column("Ready", description="The aggregate readiness state of this pod for accepting traffic."),
              Column("Status", description="The aggregate status of the containers in this pod."),
              Column("Restarts", description="The number of times the containers in this pod have been restarted "

@@ -36,10 +36,17 @@ class Round:
     pod_ips: dict[str, set[str]] = field(default_factory=dict)
     node_indexes: set[int] = field(default_factory=set)
     _pods_by_node: dict[str, list[Obj]] | None = None
+    # When the acting stage fell due, if that is earlier than the clock (see `step`).
+    at: datetime | None = None
 
     @property
     def now(self) -> datetime:
-        return self.state.now
+        return self.at if self.at is not None else self.state.now
+
+    def as_of(self, moment: datetime) -> "Round":
+        """This round seen from an earlier moment, sharing what it has handed out so far."""
+        late = Round(self.state, self.pod_ips, self.node_indexes, self._pods_by_node, at=moment)
+        return late
 
     @property
     def profile(self) -> str:
@@ -108,14 +115,19 @@ def run(stages: Iterable[Stage], rnd: Round) -> list[Action]:
 
 
 def step(obj: Obj, stages: Iterable[Stage], rnd: Round) -> list[Action]:
-    """Let the first applicable, due stage act on `obj`; otherwise ask to come back when one is due."""
+    """Let the first applicable, due stage act on `obj`; otherwise ask to come back when one is due.
+
+    A stage that fell due while the clock jumped ahead (a learner's "skip 60 s") acts as of
+    the moment it was due, so the next stage's delay counts from there and the whole chain
+    catches up in one round instead of one step per jump.
+    """
     wakes: list[Action] = []
     for stage in stages:
         if not stage.when(obj, rnd):
             continue
         due = stage.due(obj, rnd)
         if due <= rnd.now:
-            return [*stage.then(obj, rnd), *wakes]
+            return [*stage.then(obj, rnd.as_of(due) if due < rnd.now else rnd), *wakes]
         wakes.append(WakeAt(due))
     return wakes
 

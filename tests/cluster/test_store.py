@@ -234,3 +234,16 @@ def test_events_repeat_as_a_count(sandbox: Sandbox) -> None:
     event = events.get().body
     assert event["count"] == 2 and event["involvedObject"]["uid"] == pod["metadata"]["uid"]
     assert event["source"] == {"component": "kubelet"} and event["type"] == "Warning"
+
+
+def test_a_pods_spec_is_fixed_but_for_its_images(sandbox: Sandbox) -> None:
+    pod = store.create(sandbox, pod_manifest(), namespace="default")
+    pod["spec"]["containers"][0]["image"] = "nginx:1.26"
+    assert store.update(sandbox, POD, "default", "web", pod)["spec"]["containers"][0]["image"] == "nginx:1.26"
+    pod = store.get(sandbox, POD, "default", "web")
+    pod["spec"]["containers"][0]["resources"] = {"requests": {"cpu": "2"}}
+    with pytest.raises(errors.StatusError) as caught:
+        store.update(sandbox, POD, "default", "web", pod)
+    assert caught.value.code == 422
+    assert caught.value.details["causes"][0]["message"].startswith(
+        "Forbidden: pod updates may not change fields other than `spec.containers[*].image`")
