@@ -93,3 +93,22 @@ def test_it_speaks_korean_when_asked(client: Client) -> None:
     response = client.post(reverse("set_language"), {"language": "ko", "next": "/"})
     assert response.status_code == 302
     assert client.get(reverse("index")).wsgi_request.LANGUAGE_CODE == "ko"
+
+
+def test_it_hands_out_a_ready_kubeconfig_for_the_address_in_use(client: Client, sandbox: Sandbox) -> None:
+    import yaml
+
+    page = client.get(reverse("sandbox", args=[sandbox.name])).content.decode()
+    assert "export KUBECONFIG=$PWD/kubelab-test.kubeconfig" in page
+
+    response = client.get(reverse("sandbox-kubeconfig", args=[sandbox.name]), HTTP_HOST="lab.example:8080")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="kubelab-test.kubeconfig"'
+    config = yaml.safe_load(response.content)
+    assert config["clusters"][0]["cluster"]["server"] == f"http://lab.example:8080/k8s/{sandbox.token}"
+    assert config["current-context"] == "kubelab-test"
+
+
+def test_it_refuses_a_kubeconfig_for_an_unknown_sandbox(client: Client, db: None) -> None:
+    assert client.get(reverse("sandbox-kubeconfig", args=["nope"])).status_code == 404

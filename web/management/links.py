@@ -5,6 +5,8 @@ over plain http, so the token travels in the server URL's path, which kubectl an
 client prefix to every request. The diagram page lives under `/sandboxes/<name>/`.
 """
 
+from typing import Any
+
 from django.conf import settings
 
 from cluster.models import Sandbox
@@ -20,3 +22,17 @@ def api_url(sandbox: Sandbox, server: str | None = None) -> str:
 
 def diagram_url(sandbox: Sandbox) -> str:
     return f"{public_url()}/sandboxes/{sandbox.name}/"
+
+
+def kubeconfig(sandbox: Sandbox, server: str | None = None) -> dict[str, Any]:
+    """A kubeconfig with one cluster, user and context (`kubelab-NAME`, namespace default)."""
+    name = f"kubelab-{sandbox.name}"
+    return {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": name, "cluster": {"server": api_url(sandbox, server)}}],
+        "users": [{"name": name, "user": {"token": sandbox.token}}],
+        "contexts": [{"name": name, "context": {"cluster": name, "user": name, "namespace": "default"}}],
+        "current-context": name,
+        "preferences": {},
+    }

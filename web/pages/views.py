@@ -1,5 +1,6 @@
 """The first pages: the list of sandboxes (with a form to create one) and a sandbox's live page."""
 
+import yaml
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cluster import errors, sandboxes
 from cluster.models import Sandbox
+from web.management import links
 from web.pages.access import visible_sandbox, writable_sandbox
 from web.pages.forms import SandboxForm
 from web.routing import socket_path
@@ -44,8 +46,26 @@ def sandbox(request: HttpRequest, name: str) -> HttpResponse:
     may_act = writable_sandbox(name, request.user) is not None
     workspace = {"csrf": get_token(request), "api": f"/k8s/{found.token}" if may_act else "", "readOnly": not may_act,
                  "endpoints": reverse("workspace-console", args=[found.name]).removesuffix("console")}
+    connect = {"may_act": may_act, "file": f"kubelab-{found.name}.kubeconfig",
+               "url": request.build_absolute_uri(reverse("sandbox-kubeconfig", args=[found.name]))}
     return render(request, "pages/sandbox.html", {"sandbox": found, "page": page, "workspace": workspace,
-                                                  "text": page_text()})
+                                                  "text": page_text(), "connect": connect})
+
+
+@require_GET
+def sandbox_kubeconfig(request: HttpRequest, name: str) -> HttpResponse:
+    """The "Connect kubectl" download: a kubeconfig for the address this browser used.
+
+    It carries the sandbox's token, so only someone who may act on the sandbox gets it.
+    """
+    found = writable_sandbox(name, request.user)
+    if found is None:
+        raise Http404("No such sandbox")
+    server = request.build_absolute_uri("/").rstrip("/")
+    body = yaml.safe_dump(links.kubeconfig(found, server), sort_keys=False)
+    response = HttpResponse(body, content_type="application/yaml")
+    response["Content-Disposition"] = f'attachment; filename="kubelab-{found.name}.kubeconfig"'
+    return response
 
 
 def page_text() -> dict[str, str]:

@@ -21,7 +21,7 @@ from django.test import AsyncClient
 from cluster import store
 from cluster.models import Sandbox
 from tests.live.harness import LiveCluster, live_cluster, live_redis, live_services  # noqa: F401
-from web.management.commands.kubeconfig import kubeconfig
+from web.management.links import kubeconfig
 
 KUBECTL = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "kubectl"
 TABLE_ACCEPT = ("application/json;as=Table;v=v1;g=meta.k8s.io,"

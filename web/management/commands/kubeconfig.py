@@ -32,17 +32,4 @@ class Command(BaseCommand):
         sandbox = Sandbox.objects.filter(name=name).first()
         if sandbox is None:
             raise CommandError(f'sandboxes "{name}" not found')
-        self.stdout.write(yaml.safe_dump(kubeconfig(sandbox, server), sort_keys=False), ending="")
-
-
-def kubeconfig(sandbox: Sandbox, server: str | None = None) -> dict[str, Any]:
-    name = f"kubelab-{sandbox.name}"
-    return {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "clusters": [{"name": name, "cluster": {"server": links.api_url(sandbox, server)}}],
-        "users": [{"name": name, "user": {"token": sandbox.token}}],
-        "contexts": [{"name": name, "context": {"cluster": name, "user": name, "namespace": "default"}}],
-        "current-context": name,
-        "preferences": {},
-    }
+        self.stdout.write(yaml.safe_dump(links.kubeconfig(sandbox, server), sort_keys=False), ending="")
