@@ -10,12 +10,10 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from cluster import clock, errors, load, nodes, store
+from cluster import announce, clock, errors, load, nodes, store
 from cluster.models import Sandbox
 from cluster.objects import Obj
 from web.workshops import scenes
@@ -40,11 +38,8 @@ def group_name(workshop_id: int) -> str:
 
 def tell_room(workshop: Workshop, message: dict[str, Any]) -> None:
     """Send `message` to every participant's page (and the dashboard), once the transaction commits."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    transaction.on_commit(lambda: async_to_sync(layer.group_send)(group_name(workshop.pk),
-                                                                  {"type": "workshop.message", "message": message}))
+    transaction.on_commit(lambda: announce.publish(group_name(workshop.pk),
+                                                   {"type": "workshop.message", "message": message}))
 
 
 def broadcast(workshop: Workshop, text: str) -> Broadcast:
