@@ -25,6 +25,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "web.settings")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
 os.environ.pop("REDIS_URL", None)  # measure the pipeline itself, not a broker round trip
+# A 1,000-replica sandbox is past the classroom quota (cluster/quota.py); the benchmark lifts it.
+os.environ.setdefault("KUBELAB_QUOTA_PODS", "5000")
+os.environ.setdefault("KUBELAB_QUOTA_NODES", "100")
+os.environ.setdefault("KUBELAB_QUOTA_OBJECTS", "20000")
 
 import django  # noqa: E402
 

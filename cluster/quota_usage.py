@@ -16,10 +16,10 @@ EVENT_GROUPS = ("", "events.k8s.io")
 
 def used_in_state(state: ClusterState, resource: str) -> int:
     if resource == quota.PODS:
-        return len(state.of_kind("Pod"))
+        return state.count("Pod")
     if resource == quota.NODES:
-        return len(state.of_kind("Node"))
-    return len(state) - len(state.of_kind("Event")) - len(state.of_kind("Event", "events.k8s.io"))
+        return state.count("Node")
+    return len(state) - state.count("Event") - state.count("Event", "events.k8s.io")
 
 
 def used_in_database(sandbox: Sandbox, resource: str) -> int:

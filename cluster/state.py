@@ -71,6 +71,10 @@ class ClusterState:
             return list(objects.values())
         return [o for (ns, _), o in objects.items() if ns == namespace]
 
+    def count(self, kind: str, group: str = "") -> int:
+        """How many objects of a kind there are, without listing them."""
+        return len(self._by_kind.get((group, kind), {}))
+
     def get(self, kind: str, namespace: str, name: str, group: str = "") -> Obj | None:
         return self._by_key.get((group, kind, namespace, name))
 

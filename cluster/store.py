@@ -56,7 +56,7 @@ class _Writes:
     state: ClusterState | None = None
     last_rv: int = 0
     announced: bool = False
-    log: list[WatchEvent] = field(default_factory=list)
+    log: list[tuple[Any, ...]] = field(default_factory=list)
     flushed: int = 0
     logged: int = 0
     # Who wrote (a controller's name, or "apiserver" for the API) and the plain sentences its
@@ -66,7 +66,7 @@ class _Writes:
     # Controllers' writes come in batches: their resourceVersions are reserved in one step and
     # their new rows inserted in one statement, which is most of what makes a round fast.
     reserved: list[int] = field(default_factory=list)
-    rows: list[KubeObject] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
     pending: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     @property
@@ -113,13 +113,13 @@ class _Writes:
 
     def record(self, event_type: str, obj: Obj, rv: int) -> None:
         group, _ = split_api_version(obj["apiVersion"])
-        self.log.append(WatchEvent(sandbox=self.sandbox, resource_version=rv, type=event_type, group=group,
-                                   kind=obj["kind"], namespace=namespace_of(obj), name=name_of(obj), object=obj))
+        self.log.append((self.sandbox.pk, rv, event_type, group, obj["kind"], namespace_of(obj), name_of(obj),
+                         json.dumps(obj)))
 
     def flush(self) -> None:
         self.insert_rows()
         if self.log:
-            WatchEvent.objects.bulk_create(self.log)
+            _insert_many(_WATCH_INSERT, self.log)
             self.flushed += len(self.log)
             self.log = []
 
@@ -153,7 +153,7 @@ class _Writes:
         ref = Ref.to(new)
         if self.state.get(ref.kind, ref.namespace, ref.name, ref.group) is not None:
             raise errors.already_exists(kind.plural, kind.group, name_of(new))
-        self.rows.append(KubeObject(sandbox=self.sandbox, **_columns(kind, new)))
+        self.rows.append(_object_row(self.sandbox, kind, new))
         self.pending.add(ref.key)
 
     def insert_rows(self) -> None:
@@ -163,9 +163,10 @@ class _Writes:
         rows, self.rows = self.rows, []
         self.pending.clear()
         try:
-            KubeObject.objects.bulk_create(rows)
+            _insert_many(_OBJECT_INSERT, rows)
         except IntegrityError:
-            raise errors.conflict(rows[0].kind.lower() + "s", rows[0].group, rows[0].name) from None
+            first = rows[0]  # (sandbox, group, version, kind, namespace, name, ...)
+            raise errors.conflict(str(first[3]).lower() + "s", str(first[1]), str(first[5])) from None
 
     def update(self, kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> Obj:
         if Ref.to(old).key in self.pending:
@@ -301,6 +302,28 @@ def _columns(kind: Kind, obj: Obj) -> dict[str, Any]:
         "deletion_timestamp": parse_time(meta.get("deletionTimestamp")), "finalizers": meta.get("finalizers") or [],
         "body": obj,
     }
+
+
+# A batch's new rows and watch-log entries go in with one executemany each: through the ORM,
+# building thousands of model instances cost more than the database work itself.
+_OBJECT_INSERT = ('INSERT INTO cluster_kubeobject (sandbox_id, "group", version, kind, namespace, name, uid, '
+                  "resource_version, generation, labels, owner_uids, deletion_timestamp, finalizers, body) "
+                  "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s{j}, %s{j}, %s, %s{j}, %s{j})")
+_WATCH_INSERT = ('INSERT INTO cluster_watchevent (sandbox_id, resource_version, type, "group", kind, namespace, name, '
+                 "object) VALUES (%s, %s, %s, %s, %s, %s, %s, %s{j})")
+
+
+def _insert_many(statement: str, rows: list[tuple[Any, ...]]) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(statement.format(j="::jsonb" if connection.vendor == "postgresql" else ""), rows)
+
+
+def _object_row(sandbox: Sandbox, kind: Kind, obj: Obj) -> tuple[Any, ...]:
+    c = _columns(kind, obj)
+    return (sandbox.pk, c["group"], c["version"], c["kind"], c["namespace"], c["name"], c["uid"],
+            c["resource_version"], c["generation"], json.dumps(c["labels"]), json.dumps(c["owner_uids"]),
+            connection.ops.adapt_datetimefield_value(c["deletion_timestamp"]), json.dumps(c["finalizers"]),
+            json.dumps(c["body"]))
 
 
 _UPDATE = ('UPDATE cluster_kubeobject SET resource_version = %s, generation = %s, labels = %s{j}, '
