@@ -18,18 +18,15 @@ from typing import Any
 
 from cluster import selectors
 from cluster.actions import Action, Create, Delete, Emit, Update, WakeAt
+from cluster.controllers import ownership
 from cluster.controllers import pods as podutil
 from cluster.objects import (
     Obj,
     Ref,
-    controller_ref,
     copy,
-    is_controlled_by,
     labels_of,
     name_of,
     namespace_of,
-    owner_reference,
-    uid_of,
 )
 from cluster.state import ClusterState
 
@@ -63,32 +60,10 @@ def sync(rs: Obj, state: ClusterState, selector_of: SelectorOf, component: str) 
 
 def claim_pods(rs: Obj, state: ClusterState, selector: selectors.Selector) -> tuple[list[Obj], list[Action]]:
     """The pods this ReplicaSet owns after adopting matching orphans and releasing strays."""
-    owned: list[Obj] = []
-    actions: list[Action] = []
-    for pod in state.of_kind("Pod", "", namespace_of(rs)):
-        matches = selector.matches(labels_of(pod)) and not selector.empty
-        if is_controlled_by(pod, rs):
-            if matches:
-                owned.append(pod)
-            elif not pod["metadata"].get("deletionTimestamp"):
-                actions.append(Update(release(pod, rs)))
-        elif matches and controller_ref(pod) is None and podutil.is_active(pod):
-            owned.append(pod)
-            actions.append(Update(adopt(pod, rs), narration=f"{rs['kind']} {name_of(rs)}: adopting pod {name_of(pod)}"))
-    return owned, actions
+    def matches(pod: Obj) -> bool:
+        return not selector.empty and selector.matches(labels_of(pod))
 
-
-def adopt(pod: Obj, owner: Obj) -> Obj:
-    adopted = copy(pod)
-    adopted["metadata"].setdefault("ownerReferences", []).append(owner_reference(owner))
-    return adopted
-
-
-def release(pod: Obj, owner: Obj) -> Obj:
-    released = copy(pod)
-    refs = [r for r in released["metadata"].get("ownerReferences") or [] if r.get("uid") != uid_of(owner)]
-    released["metadata"]["ownerReferences"] = refs
-    return released
+    return ownership.claim(rs, state.of_kind("Pod", "", namespace_of(rs)), matches, podutil.is_active, noun="pod")
 
 
 def manage_replicas(rs: Obj, active: list[Obj], state: ClusterState, component: str) -> list[Action]:

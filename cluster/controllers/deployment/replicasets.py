@@ -9,17 +9,15 @@ a rollout creates `<deployment>-<pod-template-hash>` (Kubernetes' getNewReplicaS
 """
 
 from cluster import selectors
-from cluster.actions import Action, Update
+from cluster.actions import Action
+from cluster.controllers import ownership
 from cluster.controllers.deployment import conditions, hashing, revisions, strategy
 from cluster.controllers.deployment.conditions import ConditionType, Reason
 from cluster.controllers.deployment.rollout import Rollout, created_at, spec_replicas, total
-from cluster.controllers.replicaset import adopt, release
 from cluster.objects import (
     Obj,
     annotations_of,
-    controller_ref,
     copy,
-    is_controlled_by,
     labels_of,
     name_of,
     namespace_of,
@@ -31,19 +29,12 @@ from cluster.state import ClusterState
 def claim(deployment: Obj, state: ClusterState) -> tuple[list[Obj], list[Action]]:
     """The ReplicaSets the Deployment owns, and the adoptions and releases that make it so."""
     selector = selectors.from_label_selector(deployment["spec"].get("selector"))
-    owned: list[Obj] = []
-    actions: list[Action] = []
-    for rs in state.of_kind("ReplicaSet", "apps", namespace_of(deployment)):
-        matches = selector.matches(labels_of(rs)) and not selector.empty
-        if is_controlled_by(rs, deployment):
-            if matches:
-                owned.append(rs)
-            elif not rs["metadata"].get("deletionTimestamp"):
-                actions.append(Update(release(rs, deployment)))
-        elif matches and controller_ref(rs) is None and _adoptable(rs, deployment):
-            actions.append(Update(adopt(rs, deployment),
-                                  narration=f"Deployment {name_of(deployment)}: adopting replica set {name_of(rs)}"))
-    return owned, actions
+
+    def matches(rs: Obj) -> bool:
+        return not selector.empty and selector.matches(labels_of(rs))
+
+    return ownership.claim(deployment, state.of_kind("ReplicaSet", "apps", namespace_of(deployment)), matches,
+                           lambda rs: _adoptable(rs, deployment), noun="replica set", own_adopted=False)
 
 
 def _adoptable(rs: Obj, deployment: Obj) -> bool:

@@ -15,8 +15,7 @@ from typing import Any
 
 from cluster import selectors
 from cluster.actions import Action, Update, WakeAt
-from cluster.controllers import revisions
-from cluster.controllers.replicaset import adopt, release
+from cluster.controllers import ownership, revisions
 from cluster.controllers.statefulset import control, status
 from cluster.controllers.statefulset.identity import (
     in_range,
@@ -29,9 +28,7 @@ from cluster.controllers.statefulset.identity import (
 )
 from cluster.objects import (
     Obj,
-    controller_ref,
     copy,
-    is_controlled_by,
     is_terminating,
     labels_of,
     name_of,
@@ -85,17 +82,12 @@ def current_revision(sts: Obj, history: list[Obj], update: Obj) -> Obj:
 def claim_pods(sts: Obj, state: ClusterState) -> tuple[list[Obj], list[Action]]:
     """The set's pods: those it controls that still match, plus matching orphans named `<set>-<ordinal>`."""
     selector = selectors.from_label_selector(sts["spec"].get("selector"))
-    owned: list[Obj] = []
-    actions: list[Action] = []
-    for pod in state.of_kind("Pod", "", namespace_of(sts)):
-        matches = not selector.empty and selector.matches(labels_of(pod)) and is_member(sts, pod)
-        if is_controlled_by(pod, sts) and matches:
-            owned.append(pod)
-        elif is_controlled_by(pod, sts) and not is_terminating(pod):
-            actions.append(Update(release(pod, sts)))
-        elif matches and controller_ref(pod) is None and not is_terminating(pod):
-            actions.append(Update(adopt(pod, sts), narration=f"StatefulSet {name_of(sts)}: adopting {name_of(pod)}"))
-    return owned, actions
+
+    def matches(pod: Obj) -> bool:
+        return not selector.empty and selector.matches(labels_of(pod)) and is_member(sts, pod)
+
+    return ownership.claim(sts, state.of_kind("Pod", "", namespace_of(sts)), matches,
+                           lambda pod: not is_terminating(pod), noun="pod", own_adopted=False)
 
 
 def split(sts: Obj, pods: list[Obj], current: Obj, update: Obj) -> tuple[list[Obj], list[Obj]]:
