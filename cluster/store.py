@@ -24,11 +24,18 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
-from cluster import admission, announce, clock, errors, kinds, quota_usage, selectors
+from cluster import admission, announce, clock, errors, kinds, quota_usage, rows
 from cluster.actions import Action, AppendLog, Create, Delete, Emit, Remove, Update, WakeAt
 from cluster.kinds import Kind
 from cluster.models import KubeObject, LogLine, Sandbox, WatchEvent
-from cluster.objects import Obj, Ref, copy, name_of, namespace_of, parse_time, rfc3339, split_api_version
+from cluster.objects import Obj, Ref, copy, name_of, namespace_of, rfc3339, split_api_version
+
+# Reads live in cluster/reads.py; they are re-exported here so callers keep one entry point.
+from cluster.reads import events_after as events_after
+from cluster.reads import get as get
+from cluster.reads import list_objects as list_objects
+from cluster.reads import load_state as load_state
+from cluster.reads import oldest_watchable as oldest_watchable
 from cluster.state import ClusterState, event_key
 
 log = logging.getLogger(__name__)
@@ -119,7 +126,7 @@ class _Writes:
     def flush(self) -> None:
         self.insert_rows()
         if self.log:
-            _insert_many(_WATCH_INSERT, self.log)
+            rows.insert_many(rows.WATCH_INSERT, self.log)
             self.flushed += len(self.log)
             self.log = []
 
@@ -146,26 +153,26 @@ class _Writes:
         if self.state is None:
             try:
                 with transaction.atomic():
-                    KubeObject.objects.create(sandbox=self.sandbox, **_columns(kind, new))
+                    KubeObject.objects.create(sandbox=self.sandbox, **rows.columns(kind, new))
             except IntegrityError:
                 raise errors.already_exists(kind.plural, kind.group, name_of(new)) from None
             return
         ref = Ref.to(new)
         if self.state.get(ref.kind, ref.namespace, ref.name, ref.group) is not None:
             raise errors.already_exists(kind.plural, kind.group, name_of(new))
-        self.rows.append(_object_row(self.sandbox, kind, new))
+        self.rows.append(rows.object_row(self.sandbox, kind, new))
         self.pending.add(ref.key)
 
     def insert_rows(self) -> None:
         """Insert the batch's new rows; a name someone else took meanwhile is a Conflict for the round."""
         if not self.rows:
             return
-        rows, self.rows = self.rows, []
+        batch, self.rows = self.rows, []
         self.pending.clear()
         try:
-            _insert_many(_OBJECT_INSERT, rows)
+            rows.insert_many(rows.OBJECT_INSERT, batch)
         except IntegrityError:
-            first = rows[0]  # (sandbox, group, version, kind, namespace, name, ...)
+            first = batch[0]  # (sandbox, group, version, kind, namespace, name, ...)
             raise errors.conflict(str(first[3]).lower() + "s", str(first[1]), str(first[5])) from None
 
     def update(self, kind: Kind, old: Obj, new: Obj, *, subresource: str = "") -> Obj:
@@ -180,7 +187,7 @@ class _Writes:
             return self.remove(kind, merged)
         rv = self.next_rv()
         merged["metadata"]["resourceVersion"] = str(rv)
-        written = _conditional_update(self.sandbox, kind, old, merged, int(expected))
+        written = rows.conditional_update(self.sandbox, kind, old, merged, int(expected))
         if written != 1:
             raise errors.conflict(kind.plural, kind.group, name_of(old))
         self.record("MODIFIED", merged, rv)
@@ -192,7 +199,7 @@ class _Writes:
         if Ref.to(obj).key in self.pending:
             self.insert_rows()
         rv = self.next_rv()
-        deleted, _ = _rows(self.sandbox, kind, obj).filter(uid=obj["metadata"]["uid"]).delete()
+        deleted, _ = rows.rows_of(self.sandbox, kind, obj).filter(uid=obj["metadata"]["uid"]).delete()
         if not deleted:
             raise errors.not_found(kind.plural, kind.group, name_of(obj))
         if kind.kind == "Pod" and not kind.group:
@@ -233,7 +240,7 @@ class _Writes:
             self.insert_rows()
         rv = self.next_rv()
         new["metadata"]["resourceVersion"] = str(rv)
-        written = _conditional_update(self.sandbox, kind, old, new, int(old["metadata"]["resourceVersion"]))
+        written = rows.conditional_update(self.sandbox, kind, old, new, int(old["metadata"]["resourceVersion"]))
         if written != 1:
             raise errors.conflict(kind.plural, kind.group, name_of(old))
         self.record("MODIFIED", new, rv)
@@ -292,117 +299,11 @@ def _namespace_pending(obj: Obj) -> bool:
     return obj.get("kind") == "Namespace" and bool((obj.get("spec") or {}).get("finalizers"))
 
 
-def _columns(kind: Kind, obj: Obj) -> dict[str, Any]:
-    meta = obj["metadata"]
-    return {
-        "group": kind.group, "version": kind.version, "kind": kind.kind, "namespace": meta.get("namespace", ""),
-        "name": meta["name"], "uid": meta["uid"], "resource_version": int(meta["resourceVersion"]),
-        "generation": int(meta.get("generation", 1)), "labels": meta.get("labels") or {},
-        "owner_uids": [r.get("uid") for r in meta.get("ownerReferences") or []],
-        "deletion_timestamp": parse_time(meta.get("deletionTimestamp")), "finalizers": meta.get("finalizers") or [],
-        "body": obj,
-    }
-
-
-# A batch's new rows and watch-log entries go in with one executemany each: through the ORM,
-# building thousands of model instances cost more than the database work itself.
-_OBJECT_INSERT = ('INSERT INTO cluster_kubeobject (sandbox_id, "group", version, kind, namespace, name, uid, '
-                  "resource_version, generation, labels, owner_uids, deletion_timestamp, finalizers, body) "
-                  "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s{j}, %s{j}, %s, %s{j}, %s{j})")
-_WATCH_INSERT = ('INSERT INTO cluster_watchevent (sandbox_id, resource_version, type, "group", kind, namespace, name, '
-                 "object) VALUES (%s, %s, %s, %s, %s, %s, %s, %s{j})")
-
-
-def _insert_many(statement: str, rows: list[tuple[Any, ...]]) -> None:
-    with connection.cursor() as cursor:
-        cursor.executemany(statement.format(j="::jsonb" if connection.vendor == "postgresql" else ""), rows)
-
-
-def _object_row(sandbox: Sandbox, kind: Kind, obj: Obj) -> tuple[Any, ...]:
-    c = _columns(kind, obj)
-    return (sandbox.pk, c["group"], c["version"], c["kind"], c["namespace"], c["name"], c["uid"],
-            c["resource_version"], c["generation"], json.dumps(c["labels"]), json.dumps(c["owner_uids"]),
-            connection.ops.adapt_datetimefield_value(c["deletion_timestamp"]), json.dumps(c["finalizers"]),
-            json.dumps(c["body"]))
-
-
-_UPDATE = ('UPDATE cluster_kubeobject SET resource_version = %s, generation = %s, labels = %s{j}, '
-           'owner_uids = %s{j}, deletion_timestamp = %s, finalizers = %s{j}, body = %s{j} '
-           'WHERE sandbox_id = %s AND "group" = %s AND kind = %s AND namespace = %s AND name = %s '
-           'AND resource_version = %s')
-
-
-def _conditional_update(sandbox: Sandbox, kind: Kind, old: Obj, new: Obj, expected: int) -> int:
-    """Write `new` over `old` only if the row is still at `expected`; the number of rows written.
-
-    Plain SQL rather than a queryset: this runs for nearly every write of a reconcile round,
-    and building the ORM query cost more than executing it.
-    """
-    c = _columns(kind, new)
-    ops = connection.ops
-    sql = _UPDATE.format(j="::jsonb" if connection.vendor == "postgresql" else "")
-    params = [c["resource_version"], c["generation"], json.dumps(c["labels"]), json.dumps(c["owner_uids"]),
-              ops.adapt_datetimefield_value(c["deletion_timestamp"]), json.dumps(c["finalizers"]),
-              json.dumps(c["body"]), sandbox.pk, kind.group, kind.kind, c["namespace"], c["name"], expected]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.rowcount)
-
-
-def _rows(sandbox: Sandbox, kind: Kind, obj: Obj) -> Any:
-    meta = obj["metadata"]
-    return KubeObject.objects.filter(sandbox=sandbox, group=kind.group, kind=kind.kind,
-                                     namespace=meta.get("namespace", "") if kind.namespaced else "",
-                                     name=meta["name"])
-
-
 def _sandbox_now(sandbox: Sandbox) -> datetime:
     return clock.now(sandbox)
 
 
-# --- reads -------------------------------------------------------------------------------
-
-def get(sandbox: Sandbox, kind: Kind, namespace: str, name: str) -> Obj:
-    row = _rows(sandbox, kind, {"metadata": {"namespace": namespace, "name": name}}).only("body").first()
-    if row is None:
-        raise errors.not_found(kind.plural, kind.group, name)
-    body: Obj = row.body
-    return body
-
-
-def list_objects(sandbox: Sandbox, kind: Kind, namespace: str | None = None,
-                 label_selector: selectors.Selector = selectors.EVERYTHING,
-                 field_selector: tuple[selectors.FieldRequirement, ...] = ()) -> tuple[list[Obj], int]:
-    """Matching objects, sorted by namespace and name, and the resourceVersion to watch from."""
-    rv = Sandbox.objects.filter(pk=sandbox.pk).values_list("resource_version", flat=True).first() or 0
-    rows = KubeObject.objects.filter(sandbox=sandbox, group=kind.group, kind=kind.kind)
-    if namespace:
-        rows = rows.filter(namespace=namespace)
-    bodies = rows.order_by("namespace", "name").values_list("body", "labels")
-    items = [body for body, labels in bodies if label_selector.matches(labels)]
-    if field_selector:
-        items = [o for o in items if selectors.matches_fields(o, field_selector, kind.fields)]
-    return items, int(rv)
-
-
-def load_state(sandbox: Sandbox) -> ClusterState:
-    rv = Sandbox.objects.filter(pk=sandbox.pk).values_list("resource_version", flat=True).first() or 0
-    bodies = KubeObject.objects.filter(sandbox=sandbox).values_list("body", flat=True)
-    return ClusterState(bodies, now=clock.now(sandbox), profile=sandbox.profile, resource_version=int(rv))
-
-
-def events_after(sandbox: Sandbox, resource_version: int, limit: int = 1000) -> list[WatchEvent]:
-    """Watch-log entries newer than `resource_version`, oldest first."""
-    return list(WatchEvent.objects.filter(sandbox=sandbox, resource_version__gt=resource_version)
-                .order_by("resource_version")[:limit])
-
-
-def oldest_watchable(sandbox: Sandbox) -> int:
-    """The oldest resourceVersion a watch may start from; older ones are 410 Expired."""
-    first = (WatchEvent.objects.filter(sandbox=sandbox).order_by("resource_version")
-             .values_list("resource_version", flat=True).first())
-    return int(first) - 1 if first is not None else 0
-
+# --- reads (in cluster/reads.py; compaction of the log is a write, so it stays here) ---
 
 def compact(sandbox: Sandbox, keep: int) -> int:
     """Drop watch-log entries beyond the newest `keep`, so the log stays bounded."""
