@@ -54,6 +54,8 @@ def seed() -> Sandbox:
 
 
 def server_argv(server: str, port: int) -> list[str]:
+    if server == "uvicorn-2":  # two processes, one per core
+        return [*commands.asgi_server(port), "--workers", "2"]
     if server == "daphne":
         return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "web.asgi:application"]
     return commands.asgi_server(port)

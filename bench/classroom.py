@@ -22,6 +22,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -55,7 +56,7 @@ def token_of(sandbox_name: str) -> str:
     return Sandbox.objects.get(name=sandbox_name).token
 
 
-async def participant(url: str, code: str, number: int, results: dict[int, dict[str, float]]) -> None:
+async def participant(url: str, code: str, number: int, results: dict[int, dict[str, Any]]) -> None:
     async with httpx.AsyncClient(base_url=url, timeout=120) as browser:
         await browser.get("/join/")
         started = time.monotonic()
@@ -74,7 +75,7 @@ async def participant(url: str, code: str, number: int, results: dict[int, dict[
         results[number] = {"started": started, "converged": time.monotonic() - started, "sandbox": sandbox.group(1)}
 
 
-async def dashboard(url: str, pk: int, credentials: str, results: dict[int, dict[str, float]], n: int) -> None:
+async def dashboard(url: str, pk: int, credentials: str, results: dict[int, dict[str, Any]], n: int) -> None:
     name, password = credentials.split(":")
     async with httpx.AsyncClient(base_url=url, timeout=60) as browser:
         await browser.get("/workshops/login/")
@@ -113,7 +114,7 @@ async def main() -> None:
     parser.add_argument("--server-pid", type=int, default=0)
     args = parser.parse_args()
     pk, code, credentials = await asyncio.to_thread(setup, args.participants)
-    results: dict[int, dict[str, float]] = {}
+    results: dict[int, dict[str, Any]] = {}
     watcher = asyncio.create_task(dashboard(args.url, pk, credentials, results, args.participants))
     await asyncio.gather(*(participant(args.url, code, n, results) for n in range(1, args.participants + 1)))
     await asyncio.wait_for(watcher, timeout=120)

@@ -45,6 +45,7 @@ export class Inspector {
   }
 
   actions(object) {
+    if (workspace.readOnly) return null; // a watcher may look, not act
     if (object.kind === "Node") {
       return el("div", { class: "actions" }, ...["cordon", "uncordon", "drain", "stop", "crash", "restart"].map((action) =>
         el("button", { type: "button", data: { action }, onclick: () => this.run("nodes", { action, node: object.metadata.name }) },
@@ -100,7 +101,8 @@ export class Inspector {
         this.onOutput(describeError(error));
       }
     } }, t("applyChanges"));
-    return el("section", {}, el("h3", {}, "YAML"), area, save);
+    area.readOnly = Boolean(workspace.readOnly);
+    return el("section", {}, el("h3", {}, "YAML"), area, ...(workspace.readOnly ? [] : [save]));
   }
 
   logSection(pod) {

@@ -2,7 +2,7 @@
 // of changes in one animation frame. The panels (feed, inspector, editor, console) and the
 // toolbar are wired here; each lives in its own module.
 
-import { page } from "./api.js";
+import { page, workspace } from "./api.js";
 import { SimClock } from "./clock.js";
 import { Console } from "./console.js";
 import { clockControls, NamespaceFilter, nodeControls } from "./controls.js";
@@ -12,6 +12,7 @@ import { Feed } from "./feed.js";
 import { language, t } from "./i18n.js";
 import { Inspector } from "./inspector.js";
 import { ObjectView } from "./objects.js";
+import { watchOnly } from "./readonly.js";
 import { openSocket } from "./socket.js";
 import { Strip } from "./strip.js";
 
@@ -31,6 +32,7 @@ const namespaces = new NamespaceFilter($("namespace"), (namespace) => {
 });
 clockControls($("clock-controls"), clock, output);
 nodeControls($("add-node"), output);
+if (workspace.readOnly) watchOnly(document);
 Feed.emptyNote($("decisions"));
 Feed.emptyNote($("notices"));
 

@@ -39,7 +39,12 @@ def _quoted(text: str) -> str:
 
 
 def failure(error: StatusError) -> HttpResponse:
-    return ok(error.to_status(), status=error.code)
+    response = ok(error.to_status(), status=error.code)
+    retry = error.details.get("retryAfterSeconds")
+    if retry is not None:
+        # client-go waits and retries by this header on a 429, as against kube-apiserver.
+        response["Retry-After"] = str(retry)
+    return response
 
 
 def success(details: dict[str, Any] | None = None, code: int = 200) -> HttpResponse:

@@ -9,7 +9,6 @@ shows each step's verdict as the lesson socket pushes it.
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -21,8 +20,8 @@ from web.learn import links, markdown, progress
 from web.learn.lessons import Lesson, Step, find
 from web.learn.lessons import catalogue as all_lessons
 from web.learn.models import LessonSandbox
+from web.pages import views as pages_views
 from web.pages.views import page_text
-from web.routing import socket_path
 
 
 def language() -> str:
@@ -76,11 +75,8 @@ def lesson_context(request: HttpRequest, lesson: Lesson, link: LessonSandbox) ->
 
 
 def workspace_context(request: HttpRequest, sandbox: Sandbox) -> dict[str, Any]:
-    """What `pages/sandbox.html` and its scripts need, as `web.pages.views.sandbox` gives it."""
-    page = {"name": sandbox.name, "socket": socket_path(sandbox.name)}
-    workspace = {"csrf": get_token(request), "api": f"/k8s/{sandbox.token}",
-                 "endpoints": reverse("workspace-console", args=[sandbox.name]).removesuffix("console")}
-    return {"sandbox": sandbox, "page": page, "workspace": workspace, "text": page_text()}
+    """The sandbox page's context: the learner's own lesson sandbox is theirs to act on."""
+    return {**pages_views.workspace_context(request, sandbox, may_act=True), "text": page_text()}
 
 
 def step_view(lesson: Lesson, step: Step, state: str, lang: str) -> dict[str, Any]:

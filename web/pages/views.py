@@ -1,5 +1,7 @@
 """The first pages: the list of sandboxes (with a form to create one) and a sandbox's live page."""
 
+from typing import Any
+
 import yaml
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -40,16 +42,23 @@ def sandbox(request: HttpRequest, name: str) -> HttpResponse:
     found = visible_sandbox(name, request.user)
     if found is None:
         raise Http404("No such sandbox")
-    page = {"name": found.name, "socket": socket_path(found.name)}
-    # What the workspace's scripts call: its endpoints (CSRF-protected) and the sandbox's API (logs).
-    # Someone who may only watch (an instructor on a participant's sandbox) never sees its token.
     may_act = writable_sandbox(name, request.user) is not None
-    workspace = {"csrf": get_token(request), "api": f"/k8s/{found.token}" if may_act else "", "readOnly": not may_act,
-                 "endpoints": reverse("workspace-console", args=[found.name]).removesuffix("console")}
-    connect = {"may_act": may_act, "file": f"kubelab-{found.name}.kubeconfig",
-               "url": request.build_absolute_uri(reverse("sandbox-kubeconfig", args=[found.name]))}
-    return render(request, "pages/sandbox.html", {"sandbox": found, "page": page, "workspace": workspace,
-                                                  "text": page_text(), "connect": connect})
+    return render(request, "pages/sandbox.html", {**workspace_context(request, found, may_act), "text": page_text()})
+
+
+def workspace_context(request: HttpRequest, sandbox: Sandbox, may_act: bool) -> dict[str, Any]:
+    """What `pages/sandbox.html` and its scripts need (the lesson page extends it too).
+
+    The workspace's scripts call its endpoints (CSRF-protected) and the sandbox's API (logs).
+    Someone who may only watch (an instructor on a participant's sandbox) never sees the token.
+    """
+    page = {"name": sandbox.name, "socket": socket_path(sandbox.name)}
+    workspace = {"csrf": get_token(request), "api": f"/k8s/{sandbox.token}" if may_act else "",
+                 "readOnly": not may_act,
+                 "endpoints": reverse("workspace-console", args=[sandbox.name]).removesuffix("console")}
+    connect = {"may_act": may_act, "file": f"kubelab-{sandbox.name}.kubeconfig",
+               "url": request.build_absolute_uri(reverse("sandbox-kubeconfig", args=[sandbox.name]))}
+    return {"sandbox": sandbox, "page": page, "workspace": workspace, "connect": connect}
 
 
 @require_GET

@@ -1,23 +1,30 @@
+"""The workshop pages' forms: a new workshop, joining one, and the steering buttons' fields."""
+
 from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from web.workshops import catalogue
 
 
 class WorkshopForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    language = forms.ChoiceField(choices=[("en", "English"), ("ko", "한국어")], initial="en")
-    lessons = forms.MultipleChoiceField(choices=[], required=False)
-    capacity = forms.IntegerField(min_value=1, max_value=500, initial=30)
-    expires_at = forms.DateTimeField(required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    language = forms.ChoiceField(label=_("Language"), choices=[("en", "English"), ("ko", "한국어")], initial="en")
+    lessons = forms.MultipleChoiceField(label=_("Lessons"), choices=[], required=False,
+                                        help_text=_("In the order the class takes them."))
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=500, initial=30)
+    expires_at = forms.DateTimeField(label=_("Expires at"), required=False,
+                                     help_text=_("Optional, e.g. 2030-05-01 18:00."))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["lessons"].choices = catalogue.choices()  # type: ignore[attr-defined]
+        language = "ko" if get_language() == "ko" else "en"
+        self.fields["lessons"].choices = catalogue.choices(language)  # type: ignore[attr-defined]
 
 
 class JoinForm(forms.Form):
-    code = forms.CharField(max_length=20)
-    display_name = forms.CharField(max_length=60)
+    code = forms.CharField(label=_("Join code"), max_length=20)
+    display_name = forms.CharField(label=_("Your name"), max_length=60)
 
 
 class BroadcastForm(forms.Form):

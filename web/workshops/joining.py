@@ -10,6 +10,7 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from web.workshops import scenes
 from web.workshops.codes import normalized
@@ -23,9 +24,9 @@ class JoinRefused(Exception):
 def open_workshop(code: str) -> Workshop:
     workshop = Workshop.objects.filter(join_code=normalized(code)).first()
     if workshop is None:
-        raise JoinRefused("No workshop has this join code.")
+        raise JoinRefused(_("No workshop has this join code."))
     if not workshop.is_open:
-        raise JoinRefused("This workshop is closed.")
+        raise JoinRefused(_("This workshop is closed."))
     return workshop
 
 
@@ -42,11 +43,11 @@ def reserve(code: str, display_name: str) -> Participant:
     """A seat and a number, under the workshop's lock; the sandbox is built after, in parallel with others."""
     name = display_name.strip()[:60]
     if not name:
-        raise JoinRefused("Please give a display name.")
+        raise JoinRefused(_("Please give a display name."))
     with transaction.atomic():
         workshop = Workshop.objects.select_for_update().get(pk=open_workshop(code).pk)
         if workshop.participants.count() >= workshop.capacity:
-            raise JoinRefused("This workshop is full.")
+            raise JoinRefused(_("This workshop is full."))
         number = (workshop.participants.aggregate(n=Max("number"))["n"] or 0) + 1
         user = get_user_model().objects.create_user(username=f"participant-{uuid.uuid4().hex[:20]}")
         return Participant.objects.create(workshop=workshop, user=user, display_name=name, number=number)

@@ -2,8 +2,8 @@
 
 One participant's runaway script (a `while true; kubectl get ...` loop) should not slow the
 room down. Each participant sandbox gets RATE requests a second, with bursts up to BURST; past
-that the API answers 429 TooManyRequests with a Retry-After, as kube-apiserver's priority and
-fairness does. Buckets live in the serving process (each process limits its own share);
+that the API answers 429 TooManyRequests (a Status with `retryAfterSeconds`), as kube-apiserver's
+priority and fairness does. Buckets live in the serving process (each process limits its own share);
 sandboxes outside any workshop are not limited.
 """
 
@@ -14,8 +14,7 @@ from django.conf import settings
 
 from cluster.errors import StatusError
 
-RATE = float(getattr(settings, "KUBELAB_PARTICIPANT_RPS", 20))
-BURST = float(getattr(settings, "KUBELAB_PARTICIPANT_BURST", 100))
+RATE, BURST = 20.0, 100.0  # defaults of KUBELAB_PARTICIPANT_RPS and KUBELAB_PARTICIPANT_BURST
 # Whether a sandbox belongs to a participant is remembered this long (seconds), to spare a query per request.
 MEMORY_SECONDS = 60.0
 
@@ -38,6 +37,12 @@ _buckets: dict[int, Bucket] = {}
 _participant: dict[int, tuple[bool, float]] = {}
 
 
+def forget() -> None:
+    """Empty every bucket and what is remembered about sandboxes (a new workshop day, or a test)."""
+    _buckets.clear()
+    _participant.clear()
+
+
 def too_many_requests() -> StatusError:
     return StatusError(429, "TooManyRequests", "Too many requests, please try again later.",
                        {"retryAfterSeconds": 1})
@@ -54,11 +59,18 @@ def is_participant_sandbox(sandbox_id: int, now: float) -> bool:
     return known[0]
 
 
-def admit(sandbox_id: int, *, rate: float = RATE, burst: float = BURST) -> None:
+def limits() -> tuple[float, float]:
+    """Requests a second and burst, read from settings at each request (so they can change without a restart)."""
+    return (float(getattr(settings, "KUBELAB_PARTICIPANT_RPS", RATE)),
+            float(getattr(settings, "KUBELAB_PARTICIPANT_BURST", BURST)))
+
+
+def admit(sandbox_id: int) -> None:
     """Let the request through, or raise 429 when this participant's bucket is empty."""
     now = time.monotonic()
     if not is_participant_sandbox(sandbox_id, now):
         return
+    rate, burst = limits()
     bucket = _buckets.setdefault(sandbox_id, Bucket(burst, now))
     if not bucket.take(now, rate, burst):
         raise too_many_requests()

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 
 from web.workshops.models import INSTRUCTORS, Participant, Workshop
 
@@ -40,6 +41,6 @@ def instructor_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
         if not request.user.is_authenticated:
             return redirect(f"/workshops/login/?next={request.path}")
         if not is_instructor(request.user):
-            raise Http404("No such page")
+            raise Http404(_("No such page."))
         return view(request, *args, **kwargs)
     return wrapper

@@ -13,9 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from web.workshops import codes, dashboard, export, joining, qr, steering
+from web.workshops import catalogue, codes, dashboard, export, joining, qr, steering
 from web.workshops.forms import BroadcastForm, InjectForm, JoinForm, MoveForm, WorkshopForm
 from web.workshops.models import Participant, Workshop
 from web.workshops.roles import instructor_required, owned_workshop, participant_of
@@ -53,10 +56,21 @@ def join_link(request: HttpRequest, workshop: Workshop) -> str:
 def dashboard_page(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = owned_workshop(request.user, pk)
     page = {"socket": f"/ws/workshops/{workshop.pk}/dashboard/", "csrf": get_token(request),
-            "actions": reverse("workshop-dashboard", args=[workshop.pk])}
+            "actions": reverse("workshop-dashboard", args=[workshop.pk]), "text": dashboard_text()}
     return render(request, "workshops/dashboard.html", {
         "workshop": workshop, "link": join_link(request, workshop), "qr": qr.svg(join_link(request, workshop)),
-        "page": page, "data": dashboard.view(workshop)})
+        "page": page, "data": dashboard.view(workshop), "lessons": catalogue.titled(workshop.lessons, language())})
+
+
+def language() -> str:
+    return "ko" if translation.get_language() == "ko" else "en"
+
+
+def dashboard_text() -> dict[str, str]:
+    """The dashboard script's words, translated here since scripts have no gettext."""
+    return {"reset": _("Reset"), "closed": pgettext("workshop state", "Closed"), "noneYet": _("None yet."),
+            "failureCount": _("%(n)s participants"), "idle": _("no progress for a while"),
+            "failing": _("the same check keeps failing"), "open": _("Open the sandbox read-only")}
 
 
 @instructor_required
@@ -97,16 +111,17 @@ def broadcast(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
     steering.broadcast(workshop, form.cleaned_data["text"])
-    return steer(request, pk, "sent")
+    return steer(request, pk, _("Message sent."))
 
 
 @instructor_required
 @require_POST
 def clocks(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ("pause", "resume"):
-        raise Http404("No such action")
+        raise Http404(_("No such action."))
     reached = steering.set_speed(owned_workshop(request.user, pk), 0.0 if action == "pause" else 1.0)
-    return steer(request, pk, f"{action}d {reached} sandboxes")
+    done = _("Paused %(n)s sandbox clocks.") if action == "pause" else _("Resumed %(n)s sandbox clocks.")
+    return steer(request, pk, done % {"n": reached})
 
 
 @instructor_required
@@ -114,11 +129,11 @@ def clocks(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def inject(request: HttpRequest, pk: int) -> HttpResponse:
     workshop, form = owned_workshop(request.user, pk), InjectForm(request.POST)
     if not form.is_valid() or form.cleaned_data["what"] not in set(steering.Injection):
-        return JsonResponse({"errors": form.errors or {"what": ["unknown injection"]}}, status=400)
+        return JsonResponse({"errors": form.errors or {"what": [_("Unknown injection.")]}}, status=400)
     data = form.cleaned_data
     reached = steering.inject(workshop, data["what"], node=data["node"] or "node-1", service=data["service"],
                               namespace=data["namespace"] or "default", rps=data["rps"] or 50.0)
-    return steer(request, pk, f"{data['what']}: {reached} sandboxes")
+    return steer(request, pk, _("%(what)s: %(n)s sandboxes") % {"what": data["what"], "n": reached})
 
 
 @instructor_required
@@ -126,7 +141,7 @@ def inject(request: HttpRequest, pk: int) -> HttpResponse:
 def reset_participant(request: HttpRequest, pk: int, participant: int) -> HttpResponse:
     workshop = owned_workshop(request.user, pk)
     steering.reset(get_object_or_404(Participant, pk=participant, workshop=workshop))
-    return steer(request, pk, "reset")
+    return steer(request, pk, _("The sandbox was reset."))
 
 
 @instructor_required
@@ -134,16 +149,16 @@ def reset_participant(request: HttpRequest, pk: int, participant: int) -> HttpRe
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     workshop, form = owned_workshop(request.user, pk), MoveForm(request.POST)
     if not form.is_valid() or form.cleaned_data["lesson"] not in workshop.lessons:
-        return JsonResponse({"errors": {"lesson": ["not a lesson of this workshop"]}}, status=400)
+        return JsonResponse({"errors": {"lesson": [_("Not a lesson of this workshop.")]}}, status=400)
     steering.move_to(workshop, form.cleaned_data["lesson"])
-    return steer(request, pk, "moved")
+    return steer(request, pk, _("Everyone was moved to the lesson."))
 
 
 @instructor_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     steering.close(owned_workshop(request.user, pk))
-    return steer(request, pk, "closed")
+    return steer(request, pk, _("The workshop is closed."))
 
 
 # --- participants --------------------------------------------------------------------------
@@ -176,11 +191,14 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 def participant_page(request: HttpRequest) -> HttpResponse:
     mine = participant_of(request.user)
     if mine is None:
-        raise Http404("You have not joined a workshop")
-    first = mine.workshop.lessons[0] if mine.workshop.lessons else ""
+        raise Http404(_("You have not joined a workshop."))
+    lessons = mine.workshop.lessons
+    first = mine.workshop.current_lesson or (lessons[0] if lessons else "")
     return render(request, "workshops/participant.html", {
         "participant": mine, "workshop": mine.workshop,
         "resume": request.build_absolute_uri(reverse("workshop-resume", args=[mine.resume_token])),
         "broadcasts": mine.workshop.broadcasts.order_by("-sent_at")[:5],
-        "page": {"socket": "/ws/workshops/participant/", "lesson": first,
-                 "debug": settings.DEBUG}})
+        "page": {"socket": "/ws/workshops/participant/", "lesson": first, "debug": settings.DEBUG,
+                 "text": {"closed": _("This workshop is closed."), "movedTo": _("Your instructor opened a lesson:"),
+                          "paused": _("Your instructor paused the clocks."),
+                          "resumed": _("Your instructor started the clocks again.")}}})

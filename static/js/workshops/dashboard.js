@@ -4,6 +4,7 @@ import { connect } from "./socket.js";
 const page = JSON.parse(document.getElementById("dashboard-page").textContent);
 const body = document.querySelector("#participants tbody");
 const rows = new Map();
+const text = page.text || {};
 
 function el(tag, text = "", className = "") {
   const node = document.createElement(tag);
@@ -29,6 +30,15 @@ function picture(data) {
   return cell;
 }
 
+function stuckCell(row) {
+  const cell = el("td", "", "stuck-flag");
+  if (!row.stuck) return cell;
+  cell.dataset.stuck = row.stuck;
+  cell.append(el("strong", text[row.stuck] || row.stuck));
+  if (row.explanation) cell.append(el("br"), row.explanation);
+  return cell;
+}
+
 function render(row) {
   const tr = el("tr");
   tr.dataset.participant = row.id;
@@ -38,14 +48,15 @@ function render(row) {
   const link = el("a", row.sandbox);
   link.href = `/sandboxes/${row.sandbox}/`;
   link.target = "_blank";
+  link.title = text.open || "";
   const sandbox = el("td");
   sandbox.append(link);
-  const reset = el("button", "Reset");
+  const reset = el("button", text.reset || "Reset");
   reset.dataset.steer = `participants/${row.id}/reset/`;
   const actions = el("td");
   actions.append(reset);
   tr.append(el("td", String(row.number)), el("td", row.name, "name"), el("td", `${row.lesson} / ${row.step}`, "where"),
-    steps, el("td", minutes(row.secondsOnStep)), el("td", row.stuck ? `${row.stuck}: ${row.explanation}` : "", "stuck-flag"),
+    steps, el("td", minutes(row.secondsOnStep)), stuckCell(row),
     sandbox, picture(row.picture), actions);
   const old = rows.get(row.id);
   if (old) old.replaceWith(tr); else body.append(tr);
@@ -54,7 +65,10 @@ function render(row) {
 
 function summary(data) {
   const common = document.getElementById("common-failure");
-  common.textContent = data.commonFailure ? `Most common failure (${data.commonFailure.count}): ${data.commonFailure.text}` : "";
+  const failure = data.commonFailure;
+  common.className = failure ? "" : "empty";
+  common.textContent = failure ? `${failure.text} (${(text.failureCount || "%(n)s").replace("%(n)s", failure.count)})`
+    : text.noneYet || "";
   const table = document.querySelector("#step-summary tbody");
   table.replaceChildren(...data.steps.map((s) => {
     const tr = el("tr");
@@ -68,7 +82,9 @@ function update(message) {
     message.rows.forEach(render);
     summary(message.summary);
   } else if (message.type === "room" && message.message.type === "closed") {
-    document.getElementById("workshop-state").textContent = "Closed";
+    const state = document.getElementById("workshop-state");
+    state.textContent = text.closed || "Closed";
+    state.dataset.open = "false";
   }
 }
 

@@ -3,6 +3,7 @@ import { connect } from "./socket.js";
 
 const page = JSON.parse(document.getElementById("workshop-page").textContent);
 const list = document.getElementById("broadcasts");
+const text = page.text || {};
 
 function show(text) {
   const item = document.createElement("li");
@@ -13,7 +14,7 @@ function show(text) {
 
 connect(page.socket, (message) => {
   if (message.type === "broadcast") show(message.text);
-  else if (message.type === "move") { show(`→ ${message.lesson}`); location.assign(message.url); }
-  else if (message.type === "closed") document.getElementById("workshop-state").textContent = "This workshop is closed.";
-  else if (message.type === "clock") show(message.paused ? "⏸" : "▶");
+  else if (message.type === "move") { show(`${text.movedTo || "→"} ${message.lesson}`); location.assign(message.url); }
+  else if (message.type === "closed") document.getElementById("workshop-state").textContent = text.closed;
+  else if (message.type === "clock") show(message.paused ? text.paused : text.resumed);
 });
