@@ -21,8 +21,13 @@ PODS, NODES, OBJECTS = "pods", "count/nodes", "count/objects"
 
 
 def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip().isdigit() else default
+    """A limit from the environment; a value that is not a whole number stops the start, naming it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"Unexpected value {name}={value!r}; use a whole number")
+    return int(value)
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,13 @@ def database_config() -> dict[str, object]:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Under ASGI every request runs its synchronous part in a thread of its own, and each
+        # thread opens its own connection: a class of a hundred joining at once would open a
+        # hundred. A pool bounds that; requests beyond it wait for a free connection.
+        config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"] = 0, False  # the pool keeps and checks them
+        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": env_int("KUBELAB_DB_POOL_SIZE", 16),
+                                      "timeout": 30}}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while a worker writes; IMMEDIATE transactions take the
         # write lock up front, so two writers queue on the busy timeout instead of deadlocking.
