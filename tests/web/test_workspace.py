@@ -127,11 +127,25 @@ def test_it_answers_a_missing_object_with_the_apis_status(client: Client, sandbo
     ("Scheduler: default/huge fits on no node: 0/3 nodes are available: 3 Insufficient cpu.",
      "scheduler: default/huge fits on no node: 0/3 nodes are available: 3 Insufficient cpu.",
      "스케줄러: default/huge이(가) 들어갈 노드가 없습니다: 0/3 nodes are available: 3 Insufficient cpu."),
+    ("Deployment web: rolling update (maxSurge 1, maxUnavailable 0), scaling web-7d9c up to 2",
+     "Deployment web: rolling update (maxSurge 1, maxUnavailable 0), scaling web-7d9c up to 2",
+     "디플로이먼트 web: 롤링 업데이트 (maxSurge 1, maxUnavailable 0), web-7d9c의 레플리카를 2개로 늘립니다"),
     ("a sentence no shape knows", "a sentence no shape knows", "a sentence no shape knows"),
 ])
 def test_it_narrates_in_the_learners_language(said: str, english: str, korean: str) -> None:
     assert narration.parse(said).render("en") == english
     assert narration.parse(said).render("ko") == korean
+
+
+def test_it_renders_each_step_of_a_joined_narration() -> None:
+    said = ("Deployment web: the new replica set is complete, scaling old ones to 0, scaling web-1 down to 0; "
+            "Deployment web: scaled to 3 replicas, scaling web-2 up to 3")
+    [entry] = narration.rendered([said], "ko")
+    first, second = entry["text"].split("; ")
+    assert first == ("디플로이먼트 web: 새 레플리카셋이 준비를 마쳐서 이전 레플리카셋을 0으로 줄이고, "
+                     "web-1의 레플리카를 0개로 줄입니다")
+    assert second == "디플로이먼트 web: 레플리카 수가 3개로 바뀌어서, web-2의 레플리카를 3개로 늘립니다"
+    assert entry["original"] == said
 
 
 def test_it_edits_an_object_in_place_as_kubectl_edit_does(client: Client, sandbox: Sandbox) -> None:

@@ -82,6 +82,23 @@ SHAPES = (
           gettext_noop("kube-proxy: pod %(pod)s now gets %(rps)s requests/s")),
     shape(rf"serviceaccount controller: namespace {N % 'namespace'} gets its default account",
           gettext_noop("serviceaccount controller: namespace %(namespace)s gets its default account")),
+    shape(rf"Deployment {N % 'name'}: (?P<why>.+), scaling {N % 'rs'} up to (?P<count>\d+)",
+          gettext_noop("Deployment %(name)s: %(why)s, scaling %(rs)s up to %(count)s")),
+    shape(rf"Deployment {N % 'name'}: (?P<why>.+), scaling {N % 'rs'} down to (?P<count>\d+)",
+          gettext_noop("Deployment %(name)s: %(why)s, scaling %(rs)s down to %(count)s")),
+)
+
+# The reasons the Deployment controller gives for a scaling step, translated inside its sentence.
+WHY = (
+    gettext_noop("Recreate strategy, stopping every old pod first"),
+    gettext_noop("Recreate: the old pods are gone, starting the new ones"),
+    gettext_noop("rolling update, removing old pods that are not available"),
+    gettext_noop("rolling update, the new replica set is too big"),
+    gettext_noop("the new replica set is complete, scaling old ones to 0"),
+)
+WHY_SHAPES = (
+    shape(r"rolling update \((?P<limits>.+)\)", gettext_noop("rolling update (%(limits)s)")),
+    shape(r"scaled to (?P<count>\d+) replicas", gettext_noop("scaled to %(count)s replicas")),
 )
 
 
@@ -97,7 +114,21 @@ class Narration:
         if not self.message:
             return self.text
         with translation.override(language):
-            return gettext(self.message) % (self.params or {})
+            params = dict(self.params or {})
+            if "why" in params:
+                params["why"] = reason(params["why"])
+            return gettext(self.message) % params
+
+
+def reason(why: str) -> str:
+    """A Deployment's reason for a step, in the active language (as written when unknown)."""
+    if why in WHY:
+        return gettext(why)
+    for known in WHY_SHAPES:
+        params = known.parse(why)
+        if params is not None:
+            return gettext(known.message) % params
+    return why
 
 
 def parse(text: str) -> Narration:
@@ -109,5 +140,10 @@ def parse(text: str) -> Narration:
 
 
 def rendered(texts: list[str], language: str) -> list[dict[str, Any]]:
-    """The feed entries for `texts`: the sentence in `language`, and the original for a tooltip."""
-    return [{"text": parse(text).render(language), "original": text} for text in texts]
+    """The feed entries for `texts`: the sentence in `language`, and the original for a tooltip.
+
+    One action may tell several steps at once, joined by "; " (a Deployment scaling a
+    ReplicaSet twice in one sync); each is rendered on its own.
+    """
+    return [{"text": "; ".join(parse(part).render(language) for part in text.split("; ")), "original": text}
+            for text in texts]
