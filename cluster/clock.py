@@ -39,8 +39,8 @@ def advance(sandbox: Sandbox, seconds: float) -> None:
     """Jump the clock forward (a test, or a learner's "skip ahead 5 minutes"), and wake the sandbox."""
     tick(sandbox)
     delta = timedelta(seconds=seconds)
-    Sandbox.objects.filter(pk=sandbox.pk).update(clock=F("clock") + delta, dirty=True)
-    sandbox.refresh_from_db(fields=["clock", "dirty"])
+    Sandbox.objects.filter(pk=sandbox.pk).update(clock=F("clock") + delta, dirty=True, jumps=F("jumps") + 1)
+    sandbox.refresh_from_db(fields=["clock", "dirty", "jumps"])
 
 
 def set_speed(sandbox: Sandbox, speed: float) -> None:
@@ -48,5 +48,5 @@ def set_speed(sandbox: Sandbox, speed: float) -> None:
     if speed < 0 or speed > 1000:
         raise ValueError("speed must be between 0 and 1000")
     tick(sandbox)
-    Sandbox.objects.filter(pk=sandbox.pk).update(speed=speed)
+    Sandbox.objects.filter(pk=sandbox.pk).update(speed=speed, jumps=F("jumps") + 1)
     sandbox.speed = speed

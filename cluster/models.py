@@ -33,6 +33,9 @@ class Sandbox(models.Model):
     clock = models.DateTimeField()
     speed = models.FloatField(default=1.0)
     ticked_at = models.DateTimeField()
+    # Counts jumps of the clock (a skip ahead, a change of speed), which a beat tick is not: a
+    # reconcile round that overlapped one must not call the sandbox clean.
+    jumps = models.BigIntegerField(default=0)
     # Reconcile bookkeeping: a write sets `dirty`; controllers ask to run again at `wake_at`.
     dirty = models.BooleanField(default=True)
     wake_at = models.DateTimeField(null=True, blank=True)

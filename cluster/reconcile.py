@@ -84,10 +84,11 @@ def one_round(sandbox_id: int, owner: str) -> bool:
         log.info("sandbox %s: %s; reloading", sandbox_id, error)
         return True
     rows = Sandbox.objects.filter(pk=sandbox_id)
-    # Clean only if the newest write is still our own: anything else means a write we
-    # have not seen, and the sandbox stays dirty for another round.
+    # Clean only if the newest write is still our own and the clock is where this round read
+    # it: anything else (a write we have not seen, a learner's "skip ahead") means another round.
     fresh = settled and not state.interleaved
-    if fresh and rows.filter(resource_version=state.resource_version).update(dirty=False, wake_at=wake):
+    unchanged = rows.filter(resource_version=state.resource_version, jumps=sandbox.jumps)
+    if fresh and unchanged.update(dirty=False, wake_at=wake):
         return True
     rows.update(wake_at=wake)
     return settled

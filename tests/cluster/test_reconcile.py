@@ -128,3 +128,20 @@ def test_timestamps_come_from_the_sandbox_clock(sandbox: Sandbox) -> None:
     sandbox.refresh_from_db()
     ns = store.create(sandbox, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "later"}})
     assert ns["metadata"]["creationTimestamp"] == clock.now(sandbox).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_clock_jump_during_the_round_keeps_the_sandbox_dirty(sandbox: Sandbox,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A learner skips ahead while a worker is mid-round: the round must not swallow the wake-up."""
+    jumps: list[int] = []
+
+    def meanwhile(state: ClusterState) -> list:
+        if not jumps:
+            jumps.append(1)
+            clock.advance(Sandbox.objects.get(pk=sandbox.pk), 60)
+        return []
+
+    monkeypatch.setattr(reconcile, "CONTROLLERS", (("meanwhile", meanwhile),))
+    reconcile.acquire(sandbox.pk, "me")
+    reconcile.one_round(sandbox.pk, "me")
+    assert Sandbox.objects.get(pk=sandbox.pk).dirty
