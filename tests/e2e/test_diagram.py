@@ -2,14 +2,13 @@
 server with a real worker: what a learner does on the page, and what the page then shows."""
 
 import re
-import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from cluster import clock, kinds, nodes, sandboxes, store, tasks
 from cluster.models import Profile, Sandbox
@@ -21,8 +20,6 @@ from tests.web.kubeapi.test_kubectl import KUBECTL
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "artifacts" / "diagram"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 POD = kinds.by_kind("", "Pod")
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
@@ -41,17 +38,6 @@ spec:
         image: nginx:1.25
         resources: {requests: {cpu: 250m, memory: 128Mi}}
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; Django would then refuse the
-    # test's own database calls as if they were async (Playwright's docs give this setting).
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

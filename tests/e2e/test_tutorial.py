@@ -2,20 +2,16 @@
 the YAML editor, apply it, and watch the first step turn green by itself; in English and in
 Korean. The live processes serve the page (Uvicorn, a Celery worker, beat for the clock)."""
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.live.harness import LiveCluster
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 MANIFEST = """apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -36,17 +32,6 @@ spec:
           ports:
             - containerPort: 80
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; Django would then refuse the
-    # harness's database calls as if they came from async code (Playwright's advice for Django).
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def learner(browser: Browser, locale: str) -> Page:

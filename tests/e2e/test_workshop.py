@@ -3,15 +3,13 @@ creates it through the page, two participants join from their own browsers and f
 step of lesson 4, and the instructor watches the dashboard change without reloading, broadcasts
 to the room, and crashes a node in everyone's sandbox at once."""
 
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from cluster import clock, tasks
 from cluster.models import Sandbox
@@ -22,8 +20,6 @@ from web.workshops.models import Participant, Workshop
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "artifacts" / "workshop"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 LESSON = "services"
 MANIFEST = """apiVersion: apps/v1
 kind: Deployment
@@ -46,17 +42,6 @@ spec:
             - containerPort: 80
 """
 LIVE_SECONDS = 60_000  # milliseconds Playwright waits for what the live processes do
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; Django would then refuse the
-    # test's own database calls as if they were async (Playwright's docs give this setting).
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass
