@@ -14,8 +14,7 @@ from cluster import clock, kinds, nodes, sandboxes, store, tasks
 from cluster.models import Profile, Sandbox
 from cluster.objects import Obj
 from tests.live.harness import LiveCluster
-from tests.web.kubeapi.live_clients import kubeconfig
-from tests.web.kubeapi.test_kubectl import KUBECTL
+from tests.web.kubeapi.live_clients import KUBECTL, kubeconfig
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 

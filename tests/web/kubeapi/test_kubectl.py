@@ -1,18 +1,15 @@
 """The real kubectl (1.37) against a live KubeLab: the field report's §10 K rows that need no controllers."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.live.harness import LiveCluster
-from tests.web.kubeapi.live_clients import Target, live_sandbox
+from tests.web.kubeapi.live_clients import Target, kubectl, live_sandbox
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
-KUBECTL = Path(sys.executable).parent / "kubectl"
 
 
 @pytest.fixture
@@ -20,10 +17,6 @@ def target(live_cluster: LiveCluster, tmp_path: Path) -> Target:
     return live_sandbox(live_cluster, tmp_path)
 
 
-def kubectl(target: Target, *args: str) -> subprocess.CompletedProcess[str]:
-    cache = target.kubeconfig.parent / "cache"  # fresh per test: discovery is never stale
-    return subprocess.run([str(KUBECTL), "--kubeconfig", str(target.kubeconfig), "--cache-dir", str(cache), *args],
-                          capture_output=True, text=True, timeout=60)
 
 
 def test_it_reports_its_version_without_skew_warnings(target: Target) -> None:  # K1

@@ -1,8 +1,6 @@
 """The real kubectl cordons and drains a node of a live KubeLab, and a PodDisruptionBudget holds it back."""
 
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,11 +9,10 @@ from typing import Any
 import pytest
 
 from tests.live.harness import LiveCluster
-from tests.web.kubeapi.live_clients import Target, live_sandbox
+from tests.web.kubeapi.live_clients import Target, kubectl, live_sandbox
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
-KUBECTL = Path(sys.executable).parent / "kubectl"
 BUDGET_REFUSAL = "Cannot evict pod as it would violate the pod's disruption budget."
 
 
@@ -24,10 +21,6 @@ def target(live_cluster: LiveCluster, tmp_path: Path) -> Target:
     return live_sandbox(live_cluster, tmp_path)  # two nodes
 
 
-def kubectl(target: Target, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    cache = target.kubeconfig.parent / "cache"
-    return subprocess.run([str(KUBECTL), "--kubeconfig", str(target.kubeconfig), "--cache-dir", str(cache), *args],
-                          capture_output=True, text=True, timeout=90, input=stdin)
 
 
 def apply(target: Target, *objects: dict[str, Any]) -> None:

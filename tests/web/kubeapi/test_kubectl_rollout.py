@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.live.harness import LiveCluster
-from tests.web.kubeapi.live_clients import Target, live_sandbox
-from tests.web.kubeapi.test_kubectl import kubectl
+from tests.web.kubeapi.live_clients import Target, kubectl, live_sandbox, ok, rows
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -45,14 +44,8 @@ def manifest(target: Target, image: str = "nginx:1.25", name: str = "deploy.yaml
     return str(path)
 
 
-def ok(target: Target, *args: str) -> str:
-    result = kubectl(target, *args)
-    assert result.returncode == 0, f"kubectl {' '.join(args)}: {result.stderr}"
-    return result.stdout
 
 
-def rows(text: str) -> list[list[str]]:
-    return [line.split() for line in text.splitlines() if line.strip()]
 
 
 def rolled_out(target: Target) -> None:

@@ -2,7 +2,6 @@
 
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.live.harness import LiveCluster
-from tests.web.kubeapi.live_clients import Target, live_sandbox
+from tests.web.kubeapi.live_clients import Target, kubectl, live_sandbox
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
-KUBECTL = Path(sys.executable).parent / "kubectl"
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, labels: {app: web}}
@@ -35,10 +33,6 @@ def target(live_cluster: LiveCluster, tmp_path: Path) -> Target:
     return live_sandbox(live_cluster, tmp_path)
 
 
-def kubectl(target: Target, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    cache = target.kubeconfig.parent / "cache"
-    return subprocess.run([str(KUBECTL), "--kubeconfig", str(target.kubeconfig), "--cache-dir", str(cache), *args],
-                          capture_output=True, text=True, timeout=60, input=stdin)
 
 
 def rows(result: subprocess.CompletedProcess[str]) -> list[list[str]]:

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.live.harness import LiveCluster
-from tests.web.kubeapi.live_clients import Target, live_sandbox
-from tests.web.kubeapi.test_kubectl import kubectl
+from tests.web.kubeapi.live_clients import Target, kubectl, live_sandbox
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 

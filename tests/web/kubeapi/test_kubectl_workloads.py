@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.live.harness import LiveCluster
-from tests.web.kubeapi.live_clients import Target, live_sandbox
-from tests.web.kubeapi.test_kubectl import kubectl
+from tests.web.kubeapi.live_clients import Target, live_sandbox, ok, rows
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
@@ -78,14 +77,8 @@ def apply(target: Target, logs_image: str = "fluentd:1", web_image: str = "nginx
     return ok(target, "apply", "-f", str(path))
 
 
-def ok(target: Target, *args: str) -> str:
-    result = kubectl(target, *args)
-    assert result.returncode == 0, f"kubectl {' '.join(args)}: {result.stderr}"
-    return result.stdout
 
 
-def rows(text: str) -> list[list[str]]:
-    return [line.split() for line in text.splitlines() if line.strip()]
 
 
 def test_it_rolls_out_a_daemonset_and_a_statefulset(target: Target) -> None:

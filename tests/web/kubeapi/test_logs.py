@@ -12,8 +12,7 @@ from kubernetes import client
 from cluster import clock, reconcile
 from tests.live.harness import LiveCluster
 from tests.web.kubeapi.conftest import Api
-from tests.web.kubeapi.live_clients import Target, live_sandbox
-from tests.web.kubeapi.test_kubectl import KUBECTL, kubectl
+from tests.web.kubeapi.live_clients import KUBECTL, Target, kubectl, live_sandbox
 
 LOG = "/api/v1/namespaces/default/pods/{}/log"
 
